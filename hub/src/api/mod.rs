@@ -1,0 +1,179 @@
+//! The JSON API under `/api/v1`, documented in docs/api.md.
+
+mod events;
+mod read;
+mod write;
+
+use crate::service::ServiceError;
+use crate::state::AppState;
+use axum::Json;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::{StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde_json::json;
+
+/// Builds the hub's router; tests mount it on a real socket bound to port 0.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(read::health))
+        .route("/elections", get(read::list_elections))
+        .route("/elections/{id}", get(read::configuration))
+        .route("/elections/{id}/results", get(read::results))
+        .route("/elections/{id}/turnout", get(read::turnout))
+        .route("/elections/{id}/hundreds", get(read::hundreds))
+        .route("/elections/{id}/audit", get(read::audit))
+        .route(
+            "/elections/{id}/stations/{station}/results",
+            put(write::final_results),
+        )
+        .route(
+            "/elections/{id}/stations/{station}/validation",
+            post(write::validation),
+        )
+        .route(
+            "/elections/{id}/stations/{station}/turnout/{slot}",
+            put(write::turnout),
+        )
+        .route(
+            "/elections/{id}/stations/{station}/hundreds/{which}",
+            put(write::hundred),
+        )
+        .route("/events", get(events::stream));
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::from(ServiceError::NotFound(
+        "adresse inconnue : l'API est sous /api/v1 (voir docs/api.md)".to_string(),
+    ))
+}
+
+/// An error sent as `{"error": {"code", "message", …}}` with its HTTP status.
+pub struct ApiError(ServiceError);
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self.0 {
+            ServiceError::NotFound(message) => (
+                StatusCode::NOT_FOUND,
+                json!({ "code": "not_found", "message": message }),
+            ),
+            ServiceError::Invalid {
+                code,
+                field,
+                message,
+            } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "code": code, "field": field, "message": message }),
+            ),
+            ServiceError::Inconsistent { message, findings } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "code": "inconsistent", "message": message, "findings": findings }),
+            ),
+            ServiceError::Stale {
+                message,
+                current_version,
+                current,
+            } => (
+                StatusCode::CONFLICT,
+                json!({
+                    "code": "stale_version",
+                    "message": message,
+                    "current_version": current_version,
+                    "current": current,
+                }),
+            ),
+            ServiceError::Conflict(message) => (
+                StatusCode::CONFLICT,
+                json!({ "code": "conflict", "message": message }),
+            ),
+            ServiceError::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({
+                        "code": "internal",
+                        "message": "erreur interne du hub : l'opération n'a pas été \
+                                    enregistrée ; réessayez, et consultez le journal du hub \
+                                    si elle se reproduit",
+                    }),
+                )
+            }
+        };
+        (status, Json(json!({ "error": body }))).into_response()
+    }
+}
+
+/// The caller of a write, identified by a valid bearer token.
+pub struct Writer {
+    /// Name recorded in the audit log (`jeton:initial`).
+    pub actor: String,
+}
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthorized = |message: &str| {
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                Json(json!({ "error": { "code": "unauthorized", "message": message } })),
+            )
+                .into_response()
+        };
+        let Some(token) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::to_string)
+        else {
+            return Err(unauthorized(
+                "jeton manquant : envoyez l'en-tête « Authorization: Bearer <jeton> » avec le \
+                 jeton affiché au premier démarrage du hub (urne-hub token reset en crée un \
+                 nouveau)",
+            ));
+        };
+        let label = state
+            .read(move |connection| Ok(crate::db::tokens::check(connection, &token)?))
+            .await
+            .map_err(|error| ApiError(error).into_response())?;
+        match label {
+            Some(label) => Ok(Writer {
+                actor: format!("jeton:{label}"),
+            }),
+            None => Err(unauthorized(
+                "jeton invalide ou révoqué : utilisez le jeton affiché au premier démarrage du \
+                 hub, ou créez-en un avec « urne-hub token reset »",
+            )),
+        }
+    }
+}
+
+/// Parses an election id from the path, with a French message when it is not a number.
+fn election_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| {
+        ApiError(ServiceError::Invalid {
+            code: "invalid_election",
+            field: Some("id".to_string()),
+            message: format!(
+                "identifiant d'élection « {text} » invalide : un nombre entier est attendu"
+            ),
+        })
+    })
+}

@@ -1,0 +1,11 @@
+//! Urne's election-night hub: storage, consistency checks, aggregation, JSON API and
+//! events stream. The `urne-hub` binary is the command line over this library.
+
+pub mod api;
+pub mod db;
+pub mod demo;
+pub mod import;
+pub mod seats_csv;
+pub mod service;
+pub mod state;
+pub mod views;

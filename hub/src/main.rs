@@ -1,0 +1,428 @@
+//! `urne-hub`: the election-night hub of a French town hall. Run `urne-hub --help`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tracing_subscriber::EnvFilter;
+use urne_hub::{api, db, demo, import, seats_csv, service, state, views};
+
+#[derive(Parser)]
+#[command(
+    name = "urne-hub",
+    version,
+    about = "Hub de soirée électorale : saisie, contrôles, agrégation, API et flux d'événements"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the JSON API and the events stream.
+    Serve {
+        /// SQLite database file, created if missing.
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Address and port to listen on; use 0.0.0.0:8080 to serve the town hall network.
+        #[arg(long, env = "URNE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Import result files and create one election per race found; prints one line per
+    /// election created, starting with its id.
+    Import {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Keep only this commune's rows (INSEE code) of a national or départemental file.
+        #[arg(long)]
+        commune: Option<String>,
+        /// Election kind: PR, LG, EU, MN, DP, RG or RF, when the files do not say.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Round, 1 or 2, when the files do not say.
+        #[arg(long)]
+        round: Option<u8>,
+        /// Election date, YYYY-MM-DD, when the files do not say.
+        #[arg(long)]
+        date: Option<String>,
+        /// Commune name, when the files do not say.
+        #[arg(long)]
+        commune_name: Option<String>,
+        /// Election label shown to people.
+        #[arg(long)]
+        label: Option<String>,
+        /// Import the configuration only (stations, inscrits, candidates), not the results.
+        #[arg(long)]
+        configuration_only: bool,
+        /// Files read together: result files, and optional station and candidate files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print an election's results.
+    Results {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Election id, as `urne-hub import` printed it.
+        id: i64,
+        /// Print the JSON the API returns instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a fresh database from bundled real data (Toulouse municipales 2026 round 1,
+    /// Bondy présidentielle 2022 round 1), serve it and replay the night.
+    Demo {
+        /// Demo database file, replaced at each start.
+        #[arg(long, default_value = "urne-demo.sqlite")]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Replay speed: 1 replays the night in 3 minutes, 10 in 18 seconds.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Seed of the random order and derived figures, for a reproducible replay.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Manage write tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Compute seats for cases read from a CSV file (one row per list, grouped by
+    /// case_id) and print the rows with the computed seats added.
+    Seats {
+        /// CSV file in the layout of tests/fixtures/seats/seats_cases.csv.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Revoke every token and print a new one.
+    Reset {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("URNE_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("urne_hub=info,tower_http=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("erreur : {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("démarrage du moteur asynchrone impossible")
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { db, listen } => runtime()?.block_on(serve(&db, listen)),
+        Command::Import {
+            db,
+            commune,
+            kind,
+            round,
+            date,
+            commune_name,
+            label,
+            configuration_only,
+            paths,
+        } => {
+            let options = import::ImportOptions {
+                commune,
+                kind: kind
+                    .map(|k| k.parse())
+                    .transpose()
+                    .map_err(|e: String| anyhow::anyhow!(e))?,
+                round,
+                date: date
+                    .map(|d| {
+                        chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
+                            anyhow::anyhow!(
+                                "date « {d} » invalide : format attendu AAAA-MM-JJ, par exemple \
+                                 2026-03-15"
+                            )
+                        })
+                    })
+                    .transpose()?,
+                commune_name,
+                label,
+            };
+            import_files(&db, &paths, &options, !configuration_only)
+        }
+        Command::Results { db, id, json } => print_results(&db, id, json),
+        Command::Demo {
+            db,
+            listen,
+            speed,
+            seed,
+        } => runtime()?.block_on(run_demo(&db, listen, speed, seed)),
+        Command::Token {
+            action: TokenAction::Reset { db },
+        } => {
+            let mut connection = db::open(&db)?;
+            let token = db::tokens::reset(&mut connection)?;
+            println!("Nouveau jeton d'écriture (les anciens sont révoqués) : {token}");
+            Ok(())
+        }
+        Command::Seats { file } => {
+            let input = std::fs::read(&file)
+                .with_context(|| format!("lecture de {} impossible", file.display()))?;
+            let output = seats_csv::compute_seats_csv(&input)?;
+            std::io::stdout().write_all(&output)?;
+            Ok(())
+        }
+    }
+}
+
+fn import_files(
+    db: &Path,
+    paths: &[PathBuf],
+    options: &import::ImportOptions,
+    with_results: bool,
+) -> anyhow::Result<()> {
+    let elections = import::read_files(paths, options)?;
+    let mut connection = db::open(db)?;
+    let created = service::import_elections(&mut connection, &elections, "import", with_results)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for election in created {
+        println!(
+            "{}\t{} — {} bureaux, {} candidats ou listes, {} résultats",
+            election.id, election.label, election.stations, election.candidates, election.results
+        );
+    }
+    Ok(())
+}
+
+fn print_results(db: &Path, id: i64, json: bool) -> anyhow::Result<()> {
+    if !db.exists() {
+        anyhow::bail!(
+            "base {} introuvable : indiquez --db, ou importez d'abord une élection",
+            db.display()
+        );
+    }
+    let connection = db::open(db)?;
+    let (_, body) = views::render(&connection, id, views::View::Results)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    if json {
+        std::io::stdout().write_all(&body)?;
+        println!();
+        return Ok(());
+    }
+    let results: urne_common::results::ElectionResults = serde_json::from_slice(&body)?;
+    let commune = &results.commune;
+    let percent = |share: &urne_common::share::Share| {
+        share
+            .percent
+            .clone()
+            .map_or("—".to_string(), |p| format!("{p} %"))
+    };
+    println!(
+        "{} — {} ({})",
+        results.election.label, results.election.commune_name, commune.progress.label
+    );
+    println!(
+        "Inscrits {} · votants {} · blancs {} · nuls {} · exprimés {} · participation {} \
+         des inscrits des bureaux comptés",
+        commune.registered_counted,
+        commune.voters,
+        commune.blank,
+        commune.invalid,
+        commune.valid_votes,
+        percent(&commune.turnout_of_counted)
+    );
+    for candidate in &commune.candidates {
+        println!(
+            "{:>4}  {:<50} {:>8}  {:>8}",
+            candidate.ballot_number,
+            candidate.name,
+            candidate.votes,
+            percent(&candidate.share_of_valid_votes)
+        );
+    }
+    Ok(())
+}
+
+async fn listen_on(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| {
+            format!(
+                "impossible d'écouter sur {listen} : l'adresse est peut-être déjà utilisée ; \
+                 choisissez-en une autre avec --listen"
+            )
+        })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}
+
+async fn start(
+    state: state::AppState,
+    listen: SocketAddr,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = listen_on(listen).await?;
+    let address = listener.local_addr()?;
+    let app = api::router(state);
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok((address, server))
+}
+
+fn print_token(token: Option<String>) {
+    match token {
+        Some(token) => {
+            println!("Jeton d'écriture (affiché une seule fois, conservez-le) : {token}")
+        }
+        None => println!(
+            "Jeton d'écriture : déjà créé lors d'un démarrage précédent (urne-hub token reset \
+             en crée un nouveau)"
+        ),
+    }
+}
+
+async fn serve(db: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+    let state = state::AppState::open(db)?;
+    let token = state
+        .write(|connection| Ok((db::tokens::ensure_initial(connection)?, vec![])))
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let (address, server) = start(state, listen).await?;
+    tracing::info!(%address, db = %db.display(), "hub started");
+    println!("Hub à l'écoute sur http://{address}/api/v1/elections");
+    print_token(token);
+    std::io::stdout().flush()?;
+    server.await??;
+    tracing::info!("hub stopped");
+    Ok(())
+}
+
+async fn run_demo(db: &Path, listen: SocketAddr, speed: f64, seed: u64) -> anyhow::Result<()> {
+    if !(speed.is_finite() && speed > 0.0) {
+        anyhow::bail!(
+            "vitesse « {speed} » invalide : un nombre positif est attendu, par exemple 10"
+        );
+    }
+    refuse_to_replace_real_data(db)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = db.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error).context("suppression de l'ancienne base de démo"),
+        }
+    }
+
+    let published = import::demo::demo_elections()?;
+    let rehearsals: Vec<import::ImportedElection> = published
+        .iter()
+        .map(demo::rehearsal_configuration)
+        .collect();
+    let state = state::AppState::open(db)?;
+    let (created, token) = state
+        .write(move |connection| {
+            let token = db::tokens::ensure_initial(connection)?;
+            let created = service::import_elections(connection, &rehearsals, "démo", false)?;
+            let events = created.iter().map(|c| c.event.clone()).collect();
+            Ok(((created, token), events))
+        })
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+
+    let (address, server) = start(state.clone(), listen).await?;
+    println!(
+        "Démonstration Urne : base {} (données réelles rejouées en simulation)",
+        db.display()
+    );
+    println!("API : http://{address}/api/v1/elections");
+    println!("Événements : http://{address}/api/v1/events");
+    for election in &created {
+        println!(
+            "Élection {} — {} : http://{address}/api/v1/elections/{}/results",
+            election.id, election.label, election.id
+        );
+    }
+    print_token(token);
+    let night = demo::NIGHT_AT_SPEED_ONE.div_f64(speed);
+    println!(
+        "Rejeu de la soirée en {:.0} s (--speed pour accélérer) ; Ctrl+C pour arrêter.",
+        night.as_secs_f64()
+    );
+    std::io::stdout().flush()?;
+
+    for (index, (election, imported)) in created.iter().zip(published).enumerate() {
+        let seed = seed.wrapping_add(u64::try_from(index).unwrap_or(0));
+        tokio::spawn(demo::replay(
+            state.clone(),
+            election.id,
+            imported,
+            night,
+            seed,
+        ));
+    }
+    server.await??;
+    Ok(())
+}
+
+/// Refuses to delete a database that holds elections other than rehearsals.
+fn refuse_to_replace_real_data(db: &Path) -> anyhow::Result<()> {
+    if !db.exists() {
+        return Ok(());
+    }
+    let connection = db::open(db)?;
+    let real: i64 = connection.query_row(
+        "SELECT COUNT(*) FROM election WHERE rehearsal = 0",
+        [],
+        |row| row.get(0),
+    )?;
+    if real > 0 {
+        anyhow::bail!(
+            "la base {} contient {real} élection(s) réelle(s) : la démonstration ne l'écrase \
+             pas ; choisissez un autre fichier avec --db",
+            db.display()
+        );
+    }
+    Ok(())
+}
