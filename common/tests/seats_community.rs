@@ -193,6 +193,7 @@ fn replacement_impossible_leaves_seat_vacant() {
     ))
     .expect("valid");
     assert_eq!(municipal.seats_of(1), Some(1));
+
     let community_lists = vec![CommunityList {
         ballot_number: 1,
         municipal_ranks: vec![2],
@@ -203,6 +204,7 @@ fn replacement_impossible_leaves_seat_vacant() {
         vec![ListVotes::new(1, 600), ListVotes::new(2, 400)],
     ))
     .expect("valid");
+
     let assignment =
         assign_community_seats(&municipal_lists, &municipal, &community, &community_lists)
             .expect("valid");

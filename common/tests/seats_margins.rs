@@ -25,6 +25,7 @@ fn synthetic_tie_margins() {
         .iter()
         .map(|list| (list.votes_to_gain_seat, list.votes_to_lose_seat))
         .collect();
+
     // B with 121 votes: 121 / 2 > 300 / 5, so B takes the last seat from A.
     assert_eq!(by_list[1].0, Some(1));
     // A with 299 votes: 299 / 5 < 120 / 2.
@@ -33,6 +34,7 @@ fn synthetic_tie_margins() {
     assert_eq!(by_list[1].1, Some(70));
     // C with 60 votes ties A and B at 60 for the last 2 seats and loses on votes; 61 keeps it.
     assert_eq!(by_list[2].1, Some(20));
+
     assert!(margins.alerts.contains(&Alert::TieSettled {
         ballot_numbers: vec![1, 2],
         by: TieBreak::Votes
@@ -55,6 +57,7 @@ fn synthetic_tie_margins() {
             ..
         }
     )));
+
     let text = margins
         .alerts
         .iter()

@@ -156,7 +156,8 @@ proptest! {
                 Some(gain) => {
                     prop_assert!(gains(own + gain), "no gain at +{}", gain);
                     for smaller in 1..gain {
-                        prop_assert!(!gains(own + smaller), "gain already at +{} < {}", smaller, gain);
+                        let early = gains(own + smaller);
+                        prop_assert!(!early, "gain already at +{} < {}", smaller, gain);
                     }
                 }
                 None => {
@@ -173,7 +174,8 @@ proptest! {
                     prop_assert!(loss <= own);
                     prop_assert!(!keeps(own - loss), "still keeps at -{}", loss);
                     for smaller in 1..loss {
-                        prop_assert!(keeps(own - smaller), "already loses at -{} < {}", smaller, loss);
+                        let kept = keeps(own - smaller);
+                        prop_assert!(kept, "already loses at -{} < {}", smaller, loss);
                     }
                 }
                 None => prop_assert_eq!(current, 0),

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use urne_common::seats::{
     AllocationRequest, AllocationStatus, AverageAge, BonusFraction, DecisionKind, DecisionReason,
-    Flag, ListCandidate, ListVotes, Round, SeatsError, Sex, ShortListRule, TieBreak, TrailStep,
-    allocate, municipal_council_seats,
+    Flag, ListCandidate, ListVotes, MAX_SEATS, Round, SeatsError, Sex, ShortListRule, TieBreak,
+    TrailStep, allocate, municipal_council_seats,
 };
 
 fn request(round: Round, seats: u32, votes: &[(u32, u64)]) -> AllocationRequest {
@@ -555,6 +555,14 @@ fn rejects_inconsistent_input() {
         allocate(&fraction),
         Err(SeatsError::InvalidBonusFraction { .. })
     ));
+    let huge = request(Round::First, MAX_SEATS + 1, &[(1, 60)]);
+    assert_eq!(
+        allocate(&huge),
+        Err(SeatsError::TooManySeats {
+            seats: MAX_SEATS + 1,
+            maximum: MAX_SEATS
+        })
+    );
 }
 
 #[test]

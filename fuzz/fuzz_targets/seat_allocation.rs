@@ -177,16 +177,22 @@ fn check_margins(request: &AllocationRequest, allocation: &Allocation) {
                 "no gain"
             );
             if gain > 1 {
-                assert!(!seats_with(own + gain - 1).is_some_and(|seats| seats > current));
+                let before = seats_with(own + gain - 1);
+                assert!(
+                    before.is_none_or(|seats| seats <= current),
+                    "gain reached earlier"
+                );
             }
         }
         if let Some(loss) = margin.votes_to_lose_seat {
-            assert!(
-                !seats_with(own - loss).is_some_and(|seats| seats >= current),
-                "no loss"
-            );
+            let after = seats_with(own - loss);
+            assert!(after.is_none_or(|seats| seats < current), "no loss");
             if loss > 1 {
-                assert!(seats_with(own - loss + 1).is_some_and(|seats| seats >= current));
+                let before = seats_with(own - loss + 1);
+                assert!(
+                    before.is_some_and(|seats| seats >= current),
+                    "loss reached earlier"
+                );
             }
         }
     }

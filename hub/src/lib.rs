@@ -5,6 +5,7 @@ pub mod api;
 pub mod db;
 pub mod demo;
 pub mod import;
+pub mod seats;
 pub mod seats_csv;
 pub mod service;
 pub mod state;

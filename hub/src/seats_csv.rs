@@ -33,7 +33,7 @@ const REQUIRED_COLUMNS: [&str; 5] = [
 /// columns `sieges_cm_calcules`, `sieges_cc_calcules`, `sieges_secteur_calcules` (empty where the
 /// case has no such seats) and `decision_requise` (the tie that the data cannot settle) added.
 ///
-/// The delimiter of the input (comma or semicolon) is kept, and a UTF-8 byte order mark is
+/// The output keeps the input's delimiter (comma or semicolon), and a UTF-8 byte order mark is
 /// skipped. Columns with the computed names already in the input are replaced.
 ///
 /// # Errors
@@ -84,7 +84,13 @@ pub fn compute_seats_csv(input: &[u8]) -> Result<Vec<u8>> {
             computed[index] = output;
         }
     }
-    write_output(&headers, &columns.kept, delimiter, &rows, &computed)
+    write_output(
+        &headers,
+        &columns.copied_columns,
+        delimiter,
+        &rows,
+        &computed,
+    )
 }
 
 /// Picks `;` when the header line has semicolons and no commas, as spreadsheet programs write
@@ -113,7 +119,7 @@ struct Columns {
     ballot_number: Option<usize>,
     votes: usize,
     /// Input columns copied to the output: all but the computed ones.
-    kept: Vec<usize>,
+    copied_columns: Vec<usize>,
 }
 
 impl Columns {
@@ -139,7 +145,7 @@ impl Columns {
             list_order: position("liste_ordre"),
             ballot_number: position("numero_panneau"),
             votes: required("voix")?,
-            kept: (0..headers.len())
+            copied_columns: (0..headers.len())
                 .filter(|&index| !COMPUTED_COLUMNS.contains(&headers[index].trim()))
                 .collect(),
         };
@@ -246,8 +252,9 @@ fn compute_case(case_id: &str, rows: &[&Row]) -> Result<Vec<[String; 4]>> {
     if votes_sum != u128::from(first.valid_votes) {
         let last_line = rows.iter().map(|row| row.line).max().unwrap_or(first.line);
         bail!(
-            "cas {case_id} (lignes {} à {last_line}) : la somme de la colonne « voix » ({votes_sum}) \
-             diffère de la colonne « exprimes » ({}) ; corriger les voix des listes ou les exprimés",
+            "cas {case_id} (lignes {} à {last_line}) : la somme de la colonne « voix » \
+             ({votes_sum}) diffère de la colonne « exprimes » ({}) ; corriger les voix des listes \
+             ou les exprimés",
             first.line,
             first.valid_votes
         );
@@ -318,8 +325,8 @@ fn check_case_columns(case_id: &str, rows: &[&Row]) -> Result<()> {
         ];
         if let Some((column, _)) = differs.iter().find(|(_, differs)| *differs) {
             bail!(
-                "ligne {}, colonne « {column} » : valeur différente de celle de la ligne {} pour le \
-                 cas {case_id} ; mettre la même valeur sur toutes les lignes du cas",
+                "ligne {}, colonne « {column} » : valeur différente de celle de la ligne {} \
+                 pour le cas {case_id} ; mettre la même valeur sur toutes les lignes du cas",
                 row.line,
                 first.line
             );
@@ -339,7 +346,7 @@ fn log_allocation(case_id: &str, council: &str, allocation: &Allocation) {
 
 fn write_output(
     headers: &StringRecord,
-    kept: &[usize],
+    copied_columns: &[usize],
     delimiter: u8,
     rows: &[Row],
     computed: &[[String; 4]],
@@ -347,14 +354,14 @@ fn write_output(
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(Vec::new());
-    let header: Vec<&str> = kept
+    let header: Vec<&str> = copied_columns
         .iter()
         .map(|&index| &headers[index])
         .chain(COMPUTED_COLUMNS)
         .collect();
     writer.write_record(&header)?;
     for (row, fields) in rows.iter().zip(computed) {
-        let record: Vec<&str> = kept
+        let record: Vec<&str> = copied_columns
             .iter()
             .map(|&index| row.record.get(index).unwrap_or_default())
             .chain(fields.iter().map(String::as_str))

@@ -290,6 +290,7 @@ pub fn write_final(
         .map(str::trim)
         .filter(|r| !r.is_empty());
     let status = reject_or_status(&findings, reason, &station)?;
+    let seats_before = crate::seats::allocations_now(&transaction, election_id)?;
 
     let record = StationRecord {
         status,
@@ -314,6 +315,7 @@ pub fn write_final(
             reason: correction_reason.or(reason),
         },
     )?;
+    crate::seats::record_seat_changes(&transaction, election_id, seats_before, actor)?;
     let (data_version, event) =
         record_change(&transaction, election_id, "final_results", &station, None)?;
     transaction.commit()?;

@@ -15,6 +15,8 @@ pub enum View {
     Results,
     Turnout,
     Hundreds,
+    Seats,
+    Outcome,
 }
 
 impl View {
@@ -24,6 +26,8 @@ impl View {
             View::Results => "results",
             View::Turnout => "turnout",
             View::Hundreds => "hundreds",
+            View::Seats => "seats",
+            View::Outcome => "outcome",
         }
     }
 }
@@ -107,6 +111,32 @@ fn render_in_snapshot(
                 data_version,
                 &config,
                 &entries,
+            ))
+        }
+        View::Seats => {
+            if !config.kind.is_list_ballot() {
+                return Err(ServiceError::NotFound(format!(
+                    "{} : pas de sièges à répartir à la commune ; consultez \
+                     /api/v1/elections/{election_id}/outcome",
+                    config.kind.label_fr()
+                )));
+            }
+            let records = figures::final_records(connection, election_id)?;
+            serde_json::to_vec(&crate::seats::seats_view(
+                connection,
+                election_id,
+                version,
+                &config,
+                &records,
+            )?)
+        }
+        View::Outcome => {
+            let records = figures::final_records(connection, election_id)?;
+            serde_json::to_vec(&crate::seats::outcome_view(
+                election_id,
+                version,
+                &config,
+                &records,
             ))
         }
     }

@@ -241,7 +241,8 @@ impl fmt::Display for OutcomeStep {
                 };
                 write!(
                     f,
-                    "Seuil de {percent} % : {}, {factor} × {} = {} {} {} suffrages exprimés : {verdict} \
+                    "Seuil de {percent} % : {}, {factor} × {} = {} {} {} suffrages exprimés : \
+                     {verdict} \
                      (art. L264)",
                     french::list(*ballot_number),
                     french::integer(*votes),

@@ -175,9 +175,9 @@ pub struct ElectedCandidate {
 ///
 /// # Errors
 ///
-/// Rejects a request without lists, with a duplicate ballot number, without valid votes, whose
-/// list votes do not add up to `valid_votes`, with an invalid bonus fraction or an average age
-/// over zero candidates.
+/// Rejects a request without lists, with more than [`MAX_SEATS`] seats, with a duplicate ballot
+/// number, without valid votes, whose list votes do not add up to `valid_votes`, with an invalid
+/// bonus fraction or an average age over zero candidates.
 pub fn allocate(request: &AllocationRequest) -> Result<Allocation, SeatsError> {
     validate(request)?;
     let _span = tracing::debug_span!(
@@ -225,10 +225,20 @@ pub fn allocate(request: &AllocationRequest) -> Result<Allocation, SeatsError> {
     })
 }
 
+/// Largest seat count accepted. The largest council is the Conseil de Paris with 163 seats, so
+/// a larger count is a typing error, and the allocation loops once per seat.
+pub const MAX_SEATS: u32 = 1_000;
+
 /// Checks the request before any computation.
 pub(crate) fn validate(request: &AllocationRequest) -> Result<(), SeatsError> {
     if request.lists.is_empty() {
         return Err(SeatsError::NoLists);
+    }
+    if request.seats > MAX_SEATS {
+        return Err(SeatsError::TooManySeats {
+            seats: request.seats,
+            maximum: MAX_SEATS,
+        });
     }
     let mut numbers: Vec<u32> = request
         .lists
@@ -455,7 +465,8 @@ impl fmt::Display for Flag {
                     ),
                     ShortListRule::LeaveVacant => write!(
                         f,
-                        "{unfilled} {} vacant{} (règle appliquée : sièges non pourvus laissés vacants)",
+                        "{unfilled} {} vacant{} \
+                         (règle appliquée : sièges non pourvus laissés vacants)",
                         french::seats_word(unfilled),
                         if unfilled > 1 { "s" } else { "" }
                     ),

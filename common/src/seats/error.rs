@@ -22,6 +22,11 @@ pub enum SeatsError {
     #[error("aucun suffrage exprimé : aucun siège ne peut être attribué")]
     NoValidVotes,
     #[error(
+        "nombre de sièges à pourvoir invalide ({seats}) : il ne peut dépasser {maximum} ; \
+         corriger le nombre de sièges"
+    )]
+    TooManySeats { seats: u32, maximum: u32 },
+    #[error(
         "prime majoritaire invalide ({numerator}/{denominator}) : le dénominateur doit être \
          non nul et la fraction au plus égale à 1"
     )]

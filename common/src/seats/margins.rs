@@ -74,10 +74,12 @@ pub enum Alert {
 /// ([`DEFAULT_ALERT_VOTES`] is the usual value) and for ties.
 ///
 /// Works for every status. In round 1 without a majority, a list's gain is the number of votes
-/// it needs for the seats to be allocated with some for it. When a tie needs a decision, margins are
-/// `None` and the tie is the alert. Each margin re-runs the allocation at every vote count where
-/// a comparison of the rules can change, so this costs far more than [`allocate`](super::allocate)
-/// (up to a few thousand runs per list for a 69-seat council).
+/// it needs for the seats to be allocated with some for it. When a tie needs a decision,
+/// margins are `None` and the tie is the alert.
+///
+/// Each margin re-runs the allocation at every vote count where a comparison of the rules can
+/// change, so this costs far more than [`allocate`](super::allocate): about 5 ms against 3 µs
+/// for 15 lists and 69 seats in `benches/seats.rs`.
 ///
 /// # Errors
 ///
@@ -285,7 +287,7 @@ impl<'a> Search<'a> {
     /// next average (divisor `proportional + 1`) equals an average of another list.
     fn add_average_points(&self, proportional: u32, points: &mut BTreeSet<u64>) {
         let seats = self.contest.request.seats;
-        let divisors = [proportional, proportional + 1];
+        let divisors = [proportional, proportional.saturating_add(1)];
         for (other, &votes) in self.contest.votes.iter().enumerate() {
             if other == self.index {
                 continue;

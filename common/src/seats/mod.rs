@@ -33,7 +33,7 @@ mod trail;
 
 pub use allocation::{
     Allocation, AllocationStatus, Decision, DecisionKind, DecisionReason, ElectedCandidate, Flag,
-    ListSeats, TieBreak, allocate,
+    ListSeats, MAX_SEATS, TieBreak, allocate,
 };
 pub use average::{Average, ListAverage};
 pub use community::{

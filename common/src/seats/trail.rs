@@ -165,7 +165,8 @@ impl fmt::Display for TrailStep {
                 };
                 write!(
                     f,
-                    "Premier tour : {}, 2 × {} = {} {} {} suffrages exprimés : {verdict} (art. L262)",
+                    "Premier tour : {}, 2 × {} = {} {} {} suffrages exprimés : {verdict} \
+                     (art. L262)",
                     french::list(*ballot_number),
                     french::integer(*votes),
                     french::integer(doubled),

@@ -24,6 +24,12 @@ pub fn router(state: AppState) -> Router {
         .route("/elections/{id}/turnout", get(read::turnout))
         .route("/elections/{id}/hundreds", get(read::hundreds))
         .route("/elections/{id}/audit", get(read::audit))
+        .route("/elections/{id}/seats", get(read::seats))
+        .route("/elections/{id}/outcome", get(read::outcome))
+        .route(
+            "/elections/{id}/seats/configuration",
+            put(write::seat_configuration),
+        )
         .route(
             "/elections/{id}/stations/{station}/results",
             put(write::final_results),

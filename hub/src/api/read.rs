@@ -123,6 +123,22 @@ pub async fn hundreds(
     view(state, id, View::Hundreds, headers).await
 }
 
+pub async fn seats(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    view(state, id, View::Seats, headers).await
+}
+
+pub async fn outcome(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    view(state, id, View::Outcome, headers).await
+}
+
 pub async fn audit(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -63,6 +63,29 @@ pub async fn final_results(
     Ok(outcome_body(outcome))
 }
 
+pub async fn seat_configuration(
+    State(state): State<AppState>,
+    writer: Writer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = election_id(&id)?;
+    let request: crate::seats::SeatConfigurationWrite = parse_body(&body)?;
+    let (stored, event_id) = state
+        .write(move |connection| {
+            let (stored, event) =
+                crate::seats::write_configuration(connection, id, &request, &writer.actor)?;
+            let event_id = event.id;
+            Ok(((stored, event_id), vec![event]))
+        })
+        .await?;
+    Ok(Json(serde_json::json!({
+        "version": stored.version,
+        "configuration": stored,
+        "event_id": event_id,
+    })))
+}
+
 pub async fn validation(
     State(state): State<AppState>,
     writer: Writer,

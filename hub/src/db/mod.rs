@@ -18,7 +18,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Migrations in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_seats.sql"),
+];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.
 pub fn open(path: &Path) -> anyhow::Result<Connection> {
