@@ -4,6 +4,7 @@
 pub mod api;
 pub mod db;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod seats;
 pub mod seats_csv;

@@ -96,6 +96,25 @@ enum Command {
         /// CSV file in the layout of tests/fixtures/seats/seats_cases.csv.
         file: PathBuf,
     },
+    /// Export an election for the prefecture, as open data or as printed reports; prints
+    /// the path of each file written.
+    Export {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Election id, as `urne-hub import` printed it.
+        id: i64,
+        /// prefecture-xml (or prefecture-xml:feed-2024, prefecture-xml:commune-feed-2022),
+        /// prefecture-seats-xml, opendata-csv, long-csv, json or pdf.
+        #[arg(long)]
+        format: String,
+        /// File to write, or folder: the PDF reports go into this folder, and a one-file
+        /// format written into a folder gets its default name.
+        #[arg(long)]
+        out: PathBuf,
+        /// Mayor's name printed on the reports; a blank line to fill by hand otherwise.
+        #[arg(long)]
+        mayor: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,6 +209,13 @@ fn run(command: Command) -> anyhow::Result<()> {
             std::io::stdout().write_all(&output)?;
             Ok(())
         }
+        Command::Export {
+            db,
+            id,
+            format,
+            out,
+            mayor,
+        } => urne_hub::export::run_command(&db, id, &format, &out, mayor.as_deref()),
     }
 }
 

@@ -97,6 +97,26 @@ impl Hub {
         Hub::start(&["serve", "--db", &db, "--listen", "127.0.0.1:0"], 2)
     }
 
+    /// Starts `urne-hub demo` on a free loopback port over the database `db`, replaying the
+    /// night `speed` times faster than the default three minutes, with the random `seed`.
+    pub fn demo(db: &Path, speed: u32, seed: u64) -> Hub {
+        let db = db.to_string_lossy().into_owned();
+        let (speed, seed) = (speed.to_string(), seed.to_string());
+        let args = [
+            "demo",
+            "--db",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--speed",
+            &speed,
+            "--seed",
+            &seed,
+        ];
+        // The demo prints seven lines: title, API, events, two elections, token, replay.
+        Hub::start(&args, 7)
+    }
+
     /// Starts `urne-hub` with `args` and reads its first `lines` lines of output, which
     /// must give the address and may give the token.
     pub fn start(args: &[&str], lines: usize) -> Hub {

@@ -594,3 +594,68 @@ fn killed_hub_keeps_acknowledged_writes() {
         .sum();
     assert_eq!(stored_sum, u64::try_from(writes).unwrap());
 }
+
+/// The demo replay killed with SIGKILL halfway: after a restart, every stored figure has
+/// its audit record and the other way round.
+#[test]
+fn killed_demo_replay_keeps_audit_in_step() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("demo.sqlite");
+    let mut hub = Hub::demo(&db, 12, 2026);
+    assert!(wait_until(Duration::from_secs(30), || {
+        hub.get_json("/api/v1/health")["latest_event_id"]
+            .as_i64()
+            .unwrap_or(0)
+            > 800
+    }));
+    hub.kill();
+
+    let hub = Hub::serve(&db);
+    let mut total_writes = 0u64;
+    for id in [1, 2] {
+        let audit = hub.get_json(&format!("/api/v1/elections/{id}/audit"));
+        let audited = |action: &str| -> u64 {
+            let count = audit["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == action)
+                .count();
+            u64::try_from(count).unwrap()
+        };
+        let versions = |values: Vec<&Value>| -> u64 {
+            values
+                .iter()
+                .map(|v| v["version"].as_u64().unwrap_or(0))
+                .sum()
+        };
+        let turnout = hub.get_json(&format!("/api/v1/elections/{id}/turnout"));
+        let turnout_entries: Vec<&Value> = turnout["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|slot| slot["stations"].as_array().unwrap())
+            .map(|station| &station["entry"])
+            .collect();
+        assert_eq!(audited("turnout.write"), versions(turnout_entries));
+
+        let hundreds = hub.get_json(&format!("/api/v1/elections/{id}/hundreds"));
+        let hundred_entries: Vec<&Value> = hundreds["hundreds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|hundred| hundred["stations"].as_array().unwrap())
+            .map(|station| &station["entry"])
+            .collect();
+        assert_eq!(audited("hundred.write"), versions(hundred_entries));
+
+        let results = hub.get_json(&format!("/api/v1/elections/{id}/results"));
+        let stations: Vec<&Value> = results["stations"].as_array().unwrap().iter().collect();
+        assert_eq!(audited("final_results.write"), versions(stations));
+        total_writes += audited("turnout.write") + audited("hundred.write");
+    }
+    assert!(
+        total_writes > 700,
+        "the kill came after {total_writes} writes"
+    );
+}

@@ -329,21 +329,7 @@ fn toulouse_signature_gaps_recorded_as_warnings() {
 fn demo_replays_to_official_totals() {
     let directory = tempfile::tempdir().unwrap();
     let db = directory.path().join("demo.sqlite");
-    let db = db.to_string_lossy().into_owned();
-    let hub = Hub::start(
-        &[
-            "demo",
-            "--db",
-            &db,
-            "--listen",
-            "127.0.0.1:0",
-            "--speed",
-            "60",
-            "--seed",
-            "7",
-        ],
-        7,
-    );
+    let hub = Hub::demo(&db, 60, 7);
     assert!(hub.token.is_some(), "{:?}", hub.stdout_lines);
     let elections = hub.get_json("/api/v1/elections")["elections"].clone();
     let elections = elections.as_array().unwrap();

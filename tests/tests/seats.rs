@@ -226,3 +226,36 @@ fn split_csv(line: &str) -> Vec<String> {
     }
     fields
 }
+
+#[test]
+fn seats_payload_exported_for_prefecture() {
+    let directory = tempfile::tempdir().unwrap();
+    let (_hub, id) = toulouse_round_two(directory.path());
+    let db = directory.path().join("urne.sqlite");
+    let out = directory.path().join("export");
+    std::fs::create_dir(&out).unwrap();
+    let output = urne_tests::run_hub(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        &id.to_string(),
+        "--format",
+        "prefecture-seats-xml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.success, "{}", output.stderr);
+    let file = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let xml = std::fs::read_to_string(file).unwrap();
+    assert!(xml.contains("<NbSiegesCM>69</NbSiegesCM>"), "{xml}");
+    let seats: Vec<&str> = xml
+        .match_indices("<NbSiegesCM>")
+        .map(|(at, _)| &xml[at + 12..at + 14])
+        .collect();
+    assert_eq!(seats, vec!["69", "53", "16"]);
+}

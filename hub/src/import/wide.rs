@@ -40,6 +40,9 @@ pub(crate) struct FixedColumns {
     pub constituency: Option<usize>,
     pub registered: usize,
     pub voters: usize,
+    /// Ballots found in the box, a column Urne's open-data export adds when a station's
+    /// ballots differ from its signatures; `Votants` is then the signatures.
+    pub ballots_found: Option<usize>,
     pub blank: Option<usize>,
     pub invalid: Option<usize>,
     /// `Blancs et nuls`, a single figure in files before April 2014.
@@ -76,6 +79,7 @@ impl FixedColumns {
             ]),
             registered: table.require(&["Inscrits"])?,
             voters: table.require(&["Votants"])?,
+            ballots_found: table.find(&["Bulletins trouvés dans l'urne", "Bulletins trouvés"]),
             blank,
             invalid,
             blank_and_invalid,
@@ -134,10 +138,17 @@ impl FixedColumns {
             (_, _, Some(both)) => (0, table.count(row, both)?),
             _ => (0, 0),
         };
+        let voters = table.count(row, self.voters)?;
+        let ballots_found = match self.ballots_found {
+            Some(column) if !row.get(column).trim().is_empty() => {
+                Some(table.count(row, column)?).filter(|found| *found != voters)
+            }
+            _ => None,
+        };
         Ok(Figures {
             registered: table.count(row, self.registered)?,
-            voters: table.count(row, self.voters)?,
-            ballots_found: None,
+            voters,
+            ballots_found,
             blank,
             invalid,
             valid_votes: table.count(row, self.valid_votes)?,
