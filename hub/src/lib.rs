@@ -11,3 +11,4 @@ pub mod seats_csv;
 pub mod service;
 pub mod state;
 pub mod views;
+pub mod web;

@@ -85,6 +85,11 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Manage the accounts of the web interface under /admin.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Manage write tokens.
     Token {
         #[command(subcommand)]
@@ -114,6 +119,45 @@ enum Command {
         /// Mayor's name printed on the reports; a blank line to fill by hand otherwise.
         #[arg(long)]
         mayor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account. The password is read from URNE_PASSWORD or, when it is unset,
+    /// from the first line of standard input; it is never a command-line argument.
+    Add {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Login: lower-case letters, digits, '.', '_' and '-'; recorded in the audit log.
+        #[arg(long)]
+        login: String,
+        /// administrator, supervisor, clerk or read-only.
+        #[arg(long)]
+        role: String,
+        /// Stations a clerk may write, comma-separated (0001,0002); every station when
+        /// absent.
+        #[arg(long)]
+        stations: Option<String>,
+    },
+    /// List the accounts with their role and stations.
+    List {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+    },
+    /// Set a new password, read as for `add`, and end the account's sessions.
+    Password {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        #[arg(long)]
+        login: String,
+    },
+    /// Disable an account and end its sessions; the audit log keeps its login.
+    Disable {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        #[arg(long)]
+        login: String,
     },
 }
 
@@ -194,6 +238,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             speed,
             seed,
         } => runtime()?.block_on(run_demo(&db, listen, speed, seed)),
+        Command::User { action } => run_user(action),
         Command::Token {
             action: TokenAction::Reset { db },
         } => {
@@ -217,6 +262,129 @@ fn run(command: Command) -> anyhow::Result<()> {
             mayor,
         } => urne_hub::export::run_command(&db, id, &format, &out, mayor.as_deref()),
     }
+}
+
+/// Reads a password from URNE_PASSWORD, or else from the first line of standard input.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("URNE_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("lecture du mot de passe sur l'entrée standard impossible")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        anyhow::bail!(
+            "mot de passe vide : passez-le sur l'entrée standard ou dans la variable \
+             URNE_PASSWORD"
+        );
+    }
+    Ok(password)
+}
+
+/// Records an account change in the audit log, outside any election.
+fn audit_account(
+    connection: &rusqlite::Connection,
+    action: &str,
+    login: &str,
+    after: Option<serde_json::Value>,
+) -> anyhow::Result<()> {
+    db::audit::append(
+        connection,
+        &db::audit::AuditRecord {
+            actor: "urne-hub user",
+            election_id: None,
+            action,
+            target: &format!("compte {login}"),
+            before: None,
+            after,
+            reason: None,
+        },
+    )?;
+    Ok(())
+}
+
+fn run_user(action: UserAction) -> anyhow::Result<()> {
+    use db::users::{self, Role};
+    let account_error = |error: users::AccountError| anyhow::anyhow!("{error}");
+    match action {
+        UserAction::Add {
+            db,
+            login,
+            role,
+            stations,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "rôle « {role} » inconnu : administrator, supervisor, clerk ou read-only"
+                )
+            })?;
+            let stations = stations
+                .as_deref()
+                .map(users::parse_stations)
+                .transpose()
+                .map_err(account_error)?;
+            let password = read_password()?;
+            let mut connection = db::open(&db)?;
+            let transaction = db::write_transaction(&mut connection)?;
+            users::create(&transaction, &login, &password, role, stations.as_deref())
+                .map_err(account_error)?;
+            let codes: Option<Vec<&str>> = stations
+                .as_ref()
+                .map(|list| list.iter().map(|code| code.as_str()).collect());
+            audit_account(
+                &transaction,
+                "user.create",
+                &login,
+                Some(serde_json::json!({ "role": role.as_str(), "stations": codes })),
+            )?;
+            transaction.commit()?;
+            let scope = codes.map_or("tous les bureaux".to_string(), |list| {
+                format!("bureaux {}", list.join(", "))
+            });
+            println!("Compte « {login} » créé : {} ({scope})", role.label_fr());
+        }
+        UserAction::List { db } => {
+            let connection = db::open(&db)?;
+            for user in users::list(&connection)? {
+                let stations = user.stations.as_ref().map_or("tous".to_string(), |list| {
+                    list.iter()
+                        .map(|code| code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                });
+                let state = if user.disabled {
+                    "désactivé"
+                } else {
+                    "actif"
+                };
+                println!(
+                    "{}\t{}\t{stations}\t{state}",
+                    user.login,
+                    user.role.as_str()
+                );
+            }
+        }
+        UserAction::Password { db, login } => {
+            let password = read_password()?;
+            let mut connection = db::open(&db)?;
+            let transaction = db::write_transaction(&mut connection)?;
+            users::set_password(&transaction, &login, &password).map_err(account_error)?;
+            audit_account(&transaction, "user.password", &login, None)?;
+            transaction.commit()?;
+            println!("Mot de passe de « {login} » changé ; ses sessions sont fermées.");
+        }
+        UserAction::Disable { db, login } => {
+            let mut connection = db::open(&db)?;
+            let transaction = db::write_transaction(&mut connection)?;
+            users::disable(&transaction, &login).map_err(account_error)?;
+            audit_account(&transaction, "user.disable", &login, None)?;
+            transaction.commit()?;
+            println!("Compte « {login} » désactivé ; ses sessions sont fermées.");
+        }
+    }
+    Ok(())
 }
 
 fn import_files(
@@ -329,9 +497,13 @@ async fn start(
     let address = listener.local_addr()?;
     let app = api::router(state);
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // The peer address feeds the per-address login limit of the web interface.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     });
     Ok((address, server))
 }

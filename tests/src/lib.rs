@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: build the real `urne-hub` binary, run its commands,
 //! and start it as a server on a loopback port chosen by the system.
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

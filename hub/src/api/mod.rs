@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/events", get(events::stream));
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::web::router(state.clone()))
         .fallback(not_found)
         .with_state(state)
 }

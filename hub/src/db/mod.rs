@@ -10,6 +10,7 @@ pub mod elections;
 pub mod events;
 pub mod figures;
 pub mod tokens;
+pub mod users;
 
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
@@ -21,6 +22,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_seats.sql"),
+    include_str!("schema_accounts.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.
