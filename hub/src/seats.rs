@@ -3,6 +3,7 @@
 //! arrived, final afterwards. Every seat change that a write causes is recorded in the
 //! audit log ("liste 5 : −1 siège") and announced on the events stream.
 
+use crate::db::lists::ListMembers;
 use crate::db::{self, audit::AuditRecord, elections::ElectionState, events::Event};
 use crate::service::ServiceError;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -14,8 +15,9 @@ use urne_common::outcome::{
 };
 use urne_common::results::{AreaResults, Progress, StationRecord, commune_totals};
 use urne_common::seats::{
-    Allocation, AllocationRequest, ListVotes, Margins, SeatChange, compare_allocations,
-    compute_margins, municipal_council_seats,
+    Allocation, AllocationRequest, CommunityAssignment, CommunityList, DEFAULT_ALERT_VOTES,
+    ListCandidate, ListVotes, Margins, SeatChange, assign_community_seats, community_candidates,
+    compare_allocations, compute_margins, municipal_council_seats,
 };
 
 /// Seats to fill, as configured for an election.
@@ -72,35 +74,9 @@ fn invalid(code: &'static str, field: &str, message: String) -> ServiceError {
     }
 }
 
-/// Stores the seats to fill of a list-ballot election.
-pub fn write_configuration(
-    connection: &mut Connection,
-    election_id: i64,
-    request: &SeatConfigurationWrite,
-    actor: &str,
-) -> Result<(SeatConfiguration, Event), ServiceError> {
-    let transaction = db::write_transaction(connection)?;
-    let row = db::elections::find(&transaction, election_id)?.ok_or_else(|| {
-        ServiceError::NotFound(format!(
-            "élection {election_id} introuvable : consultez /api/v1/elections"
-        ))
-    })?;
-    if !row.summary.kind.is_list_ballot() {
-        return Err(invalid(
-            "not_a_list_ballot",
-            "election",
-            format!(
-                "{} : pas de répartition de sièges à la commune pour ce scrutin ; consultez \
-                 /api/v1/elections/{election_id}/outcome",
-                row.summary.kind.label_fr()
-            ),
-        ));
-    }
-    if row.state == ElectionState::Archived {
-        return Err(ServiceError::Conflict(format!(
-            "l'élection {election_id} est archivée : sa configuration ne change plus"
-        )));
-    }
+/// Returns the municipal council's seats of a request, from its figure or from the
+/// population table, after checking both councils' figures.
+fn seats_to_fill(request: &SeatConfigurationWrite) -> Result<u32, ServiceError> {
     let municipal_council = match (request.municipal_council, request.population) {
         (Some(seats), _) => seats,
         (None, Some(population)) => municipal_council_seats(u64::from(population)),
@@ -137,6 +113,40 @@ pub fn write_configuration(
             ),
         ));
     }
+    Ok(municipal_council)
+}
+
+/// Stores the seats to fill of a list-ballot election.
+pub fn write_configuration(
+    connection: &mut Connection,
+    election_id: i64,
+    request: &SeatConfigurationWrite,
+    actor: &str,
+) -> Result<(SeatConfiguration, Event), ServiceError> {
+    let transaction = db::write_transaction(connection)?;
+    let row = db::elections::find(&transaction, election_id)?.ok_or_else(|| {
+        ServiceError::NotFound(format!(
+            "élection {election_id} introuvable : consultez /api/v1/elections"
+        ))
+    })?;
+    if !row.summary.kind.is_list_ballot() {
+        return Err(invalid(
+            "not_a_list_ballot",
+            "election",
+            format!(
+                "{} : pas de répartition de sièges à la commune pour ce scrutin ; consultez \
+                 /api/v1/elections/{election_id}/outcome",
+                row.summary.kind.label_fr()
+            ),
+        ));
+    }
+    if row.state == ElectionState::Archived {
+        return Err(ServiceError::Conflict(format!(
+            "l'élection {election_id} est archivée : sa configuration ne change plus"
+        )));
+    }
+    let municipal_council = seats_to_fill(request)?;
+
     let current = configuration(&transaction, election_id)?;
     let current_version = current.as_ref().map_or(0, |c| c.version);
     if request.base_version != current_version {
@@ -209,32 +219,262 @@ pub fn write_configuration(
     Ok((stored, event))
 }
 
+/// Candidates of one list sent by the administrator, in ballot-paper order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListMembersWrite {
+    pub base_version: u64,
+    pub members: Vec<crate::db::lists::ListMember>,
+}
+
+/// Checks a list's candidates: names present, community ranks 1, 2, 3… without gaps.
+fn check_members(members: &[crate::db::lists::ListMember]) -> Result<(), ServiceError> {
+    if members.is_empty() {
+        return Err(invalid(
+            "empty_list",
+            "members",
+            "liste vide : donnez les candidats dans l'ordre du bulletin de vote".to_string(),
+        ));
+    }
+    for (index, member) in members.iter().enumerate() {
+        if member.surname.trim().is_empty() {
+            return Err(invalid(
+                "missing_name",
+                &format!("members[{index}].surname"),
+                format!(
+                    "nom manquant pour le candidat n° {} de la liste : complétez-le",
+                    index + 1
+                ),
+            ));
+        }
+    }
+    let mut community: Vec<u32> = members.iter().filter_map(|m| m.community_rank).collect();
+    community.sort_unstable();
+    if let Some((expected, found)) = (1u32..)
+        .zip(&community)
+        .find(|(expected, found)| expected != *found)
+    {
+        return Err(invalid(
+            "invalid_community_rank",
+            "members",
+            format!(
+                "rangs sur la liste communautaire invalides : le rang {expected} est attendu, \
+                 {found} trouvé ; numérotez 1, 2, 3… sans trou ni doublon"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces the candidates of one list of a list-ballot election.
+pub fn write_list_members(
+    connection: &mut Connection,
+    election_id: i64,
+    ballot_number: u32,
+    request: &ListMembersWrite,
+    actor: &str,
+) -> Result<(ListMembers, Event), ServiceError> {
+    let transaction = db::write_transaction(connection)?;
+    let row = db::elections::find(&transaction, election_id)?.ok_or_else(|| {
+        ServiceError::NotFound(format!(
+            "élection {election_id} introuvable : consultez /api/v1/elections"
+        ))
+    })?;
+    if !row.summary.kind.is_list_ballot() {
+        return Err(invalid(
+            "not_a_list_ballot",
+            "election",
+            format!(
+                "{} : pas de listes de candidats pour ce scrutin",
+                row.summary.kind.label_fr()
+            ),
+        ));
+    }
+    if row.state == ElectionState::Archived {
+        return Err(ServiceError::Conflict(format!(
+            "l'élection {election_id} est archivée : ses listes ne changent plus"
+        )));
+    }
+    let config = db::elections::config(&transaction, election_id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("élection {election_id} introuvable")))?;
+    if config.candidate(ballot_number).is_none() {
+        return Err(ServiceError::NotFound(format!(
+            "liste n° {ballot_number} inconnue dans cette élection : vérifiez le numéro de \
+             panneau"
+        )));
+    }
+    check_members(&request.members)?;
+    let current = db::lists::all(&transaction, election_id)?
+        .remove(&ballot_number)
+        .unwrap_or_default();
+    if request.base_version != current.version {
+        return Err(ServiceError::Stale {
+            message: format!(
+                "la liste n° {ballot_number} a changé depuis votre lecture (version {}, version \
+                 actuelle {}) : rechargez-la puis renvoyez votre saisie avec base_version = {}",
+                request.base_version, current.version, current.version
+            ),
+            current_version: current.version,
+            current: serde_json::to_value(&current).unwrap_or_default(),
+        });
+    }
+    let before = allocations_now(&transaction, election_id)?;
+    let version = current.version + 1;
+    db::lists::replace(
+        &transaction,
+        election_id,
+        ballot_number,
+        &request.members,
+        version,
+    )?;
+    db::audit::append(
+        &transaction,
+        &AuditRecord {
+            actor,
+            election_id: Some(election_id),
+            action: "list_members.write",
+            target: &format!("liste {ballot_number}"),
+            before: Some(serde_json::json!({ "members": current.members.len() })),
+            after: Some(serde_json::json!({ "members": request.members })),
+            reason: None,
+        },
+    )?;
+    record_seat_changes(&transaction, election_id, before, actor)?;
+    let data_version = db::elections::bump_data_version(&transaction, election_id)?;
+    let event = db::events::append(
+        &transaction,
+        Some(election_id),
+        "seats",
+        Some(data_version),
+        None,
+        Some("list_members"),
+    )?;
+    transaction.commit()?;
+    Ok((
+        ListMembers {
+            version,
+            members: request.members.clone(),
+        },
+        event,
+    ))
+}
+
 /// Municipal and community allocations of one election at one moment.
 #[derive(Debug, Clone)]
 pub struct Allocations {
     pub municipal: Option<Allocation>,
     pub community: Option<Allocation>,
+    /// Community councillors by name, when every list with community seats has its
+    /// candidates entered (art. L273-8, second paragraph applied).
+    pub community_assignment: Option<CommunityAssignment>,
 }
 
-/// Builds the request for one council from the commune's totals.
-fn request(config: &ElectionConfig, totals: &AreaResults, seats: u32) -> Option<AllocationRequest> {
-    let round = Round::from_number(config.round)?;
-    let lists: Vec<ListVotes> = totals
+/// Inputs of both councils' allocations: the lists' votes and, where entered, their
+/// candidates in ballot-paper order.
+struct Councils {
+    municipal: Option<AllocationRequest>,
+    community: Option<AllocationRequest>,
+    community_lists: Vec<CommunityList>,
+}
+
+/// Builds the allocation requests of both councils from the commune's totals.
+fn councils(
+    config: &ElectionConfig,
+    totals: &AreaResults,
+    seats: &SeatConfiguration,
+    members: &BTreeMap<u32, ListMembers>,
+) -> Councils {
+    let Some(round) = Round::from_number(config.round) else {
+        return Councils {
+            municipal: None,
+            community: None,
+            community_lists: Vec::new(),
+        };
+    };
+    let municipal_lists: Vec<ListVotes> = totals
         .candidates
         .iter()
-        .map(|c| ListVotes::new(c.ballot_number, c.votes))
+        .map(|candidate| {
+            let mut list = ListVotes::new(candidate.ballot_number, candidate.votes);
+            list.candidates = members
+                .get(&candidate.ballot_number)
+                .filter(|list| !list.members.is_empty())
+                .map(|list| {
+                    list.members
+                        .iter()
+                        .map(|member| ListCandidate {
+                            name: member.display_name(),
+                            sex: member.sex,
+                            birth_date: member.birth_date,
+                        })
+                        .collect()
+                });
+            list
+        })
         .collect();
-    let mut request = AllocationRequest::from_lists(round, seats, lists);
-    request.election_date = Some(config.date);
-    Some(request)
+    let community_lists: Vec<CommunityList> = members
+        .iter()
+        .filter_map(|(ballot_number, list)| {
+            let mut ranked: Vec<(u32, u32)> = list
+                .members
+                .iter()
+                .zip(1u32..)
+                .filter_map(|(member, rank)| member.community_rank.map(|c| (c, rank)))
+                .collect();
+            ranked.sort_unstable();
+            (!ranked.is_empty()).then(|| CommunityList {
+                ballot_number: *ballot_number,
+                municipal_ranks: ranked.into_iter().map(|(_, rank)| rank).collect(),
+            })
+        })
+        .collect();
+    let community_votes: Vec<ListVotes> = municipal_lists
+        .iter()
+        .map(|list| {
+            let mut community = ListVotes::new(list.ballot_number, list.votes);
+            community.candidates = community_lists
+                .iter()
+                .find(|c| c.ballot_number == list.ballot_number)
+                .and_then(|c| community_candidates(list, c).ok());
+            community
+        })
+        .collect();
+    let build = |lists: Vec<ListVotes>, seats: u32| {
+        let mut request = AllocationRequest::from_lists(round, seats, lists);
+        request.election_date = Some(config.date);
+        (seats > 0 && request.valid_votes > 0).then_some(request)
+    };
+    Councils {
+        municipal: build(municipal_lists, seats.municipal_council),
+        community: build(community_votes, seats.community_council),
+        community_lists,
+    }
 }
 
-fn allocate(config: &ElectionConfig, totals: &AreaResults, seats: u32) -> Option<Allocation> {
-    if seats == 0 {
-        return None;
+impl Councils {
+    fn allocate(&self) -> Allocations {
+        let run = |request: &Option<AllocationRequest>| {
+            request
+                .as_ref()
+                .and_then(|r| urne_common::seats::allocate(r).ok())
+        };
+        let municipal = run(&self.municipal);
+        let community = run(&self.community);
+        let community_assignment = match (&self.municipal, &municipal, &community) {
+            (Some(request), Some(municipal), Some(community))
+                if !self.community_lists.is_empty() =>
+            {
+                assign_community_seats(&request.lists, municipal, community, &self.community_lists)
+                    .ok()
+            }
+            _ => None,
+        };
+        Allocations {
+            municipal,
+            community,
+            community_assignment,
+        }
     }
-    let request = request(config, totals, seats)?;
-    urne_common::seats::allocate(&request).ok()
 }
 
 /// Computes the allocations of an election from its stored figures, when it is a list
@@ -251,10 +491,10 @@ pub fn allocations_now(
     };
     let records = db::figures::final_records(connection, election_id)?;
     let totals = commune_totals(&config, &records);
-    Ok(Some(Allocations {
-        municipal: allocate(&config, &totals, seats.municipal_council),
-        community: allocate(&config, &totals, seats.community_council),
-    }))
+    let members = db::lists::all(connection, election_id)?;
+    Ok(Some(
+        councils(&config, &totals, &seats, &members).allocate(),
+    ))
 }
 
 fn changes_between(before: Option<&Allocation>, after: Option<&Allocation>) -> Vec<SeatChange> {
@@ -353,45 +593,46 @@ pub struct SeatsView {
     pub votes_differ_from_valid_votes: bool,
     pub municipal_council: Option<CouncilView>,
     pub community_council: Option<CouncilView>,
+    /// Community councillors by name once every list's candidates are entered.
+    pub community_assignment: Option<CommunityAssignment>,
     pub changes: Vec<RecordedChange>,
 }
 
-fn council_view(config: &ElectionConfig, totals: &AreaResults, seats: u32) -> Option<CouncilView> {
+fn council_view(
+    seats: u32,
+    request: Option<&AllocationRequest>,
+    allocation: Option<Allocation>,
+) -> Option<CouncilView> {
     if seats == 0 {
         return None;
     }
-    let empty = CouncilView {
-        seats_to_fill: seats,
-        allocation: None,
-        margins: None,
-        message: None,
-        trail_fr: Vec::new(),
-    };
-    let Some(request) = request(config, totals, seats) else {
+    let Some(request) = request else {
         return Some(CouncilView {
-            message: Some(format!("tour {} invalide", config.round)),
-            ..empty
-        });
-    };
-    if request.valid_votes == 0 {
-        return Some(CouncilView {
-            message: Some("aucune voix comptée : pas encore de répartition".to_string()),
-            ..empty
-        });
-    }
-    match urne_common::seats::allocate(&request) {
-        Ok(allocation) => Some(CouncilView {
             seats_to_fill: seats,
-            trail_fr: allocation.trail_in_french(),
-            margins: compute_margins(&request, urne_common::seats::DEFAULT_ALERT_VOTES).ok(),
-            allocation: Some(allocation),
-            message: None,
-        }),
-        Err(error) => Some(CouncilView {
-            message: Some(error.to_string()),
-            ..empty
-        }),
-    }
+            allocation: None,
+            margins: None,
+            message: Some("aucune voix comptée : pas encore de répartition".to_string()),
+            trail_fr: Vec::new(),
+        });
+    };
+    let message = match &allocation {
+        Some(_) => None,
+        None => urne_common::seats::allocate(request)
+            .err()
+            .map(|error| error.to_string()),
+    };
+    Some(CouncilView {
+        seats_to_fill: seats,
+        trail_fr: allocation
+            .as_ref()
+            .map(Allocation::trail_in_french)
+            .unwrap_or_default(),
+        margins: allocation
+            .as_ref()
+            .and_then(|_| compute_margins(request, DEFAULT_ALERT_VOTES).ok()),
+        allocation,
+        message,
+    })
 }
 
 fn recorded_changes(
@@ -441,6 +682,27 @@ pub fn seats_view(
         "Répartition des sièges, tous les bureaux comptés".to_string()
     };
     let votes_sum: u64 = totals.candidates.iter().map(|c| c.votes).sum();
+    let members = db::lists::all(connection, election_id)?;
+    let (municipal_council, community_council, community_assignment) = match &seats {
+        Some(seats) => {
+            let councils = councils(config, &totals, seats, &members);
+            let allocations = councils.allocate();
+            (
+                council_view(
+                    seats.municipal_council,
+                    councils.municipal.as_ref(),
+                    allocations.municipal,
+                ),
+                council_view(
+                    seats.community_council,
+                    councils.community.as_ref(),
+                    allocations.community,
+                ),
+                allocations.community_assignment,
+            )
+        }
+        None => (None, None, None),
+    };
     Ok(SeatsView {
         election_id,
         version,
@@ -448,12 +710,9 @@ pub fn seats_view(
         label,
         progress: totals.progress.clone(),
         votes_differ_from_valid_votes: votes_sum != totals.valid_votes,
-        municipal_council: seats
-            .as_ref()
-            .and_then(|s| council_view(config, &totals, s.municipal_council)),
-        community_council: seats
-            .as_ref()
-            .and_then(|s| council_view(config, &totals, s.community_council)),
+        municipal_council,
+        community_council,
+        community_assignment,
         configuration: seats,
         changes: recorded_changes(connection, election_id)?,
     })
@@ -556,7 +815,8 @@ pub fn outcome_view(
     }
 }
 
-/// A referendum's answers are the candidates named « Oui » and « Non ».
+/// Computes a referendum's outcome; its two choices are the candidates named « Oui » and
+/// « Non ».
 fn referendum(totals: &AreaResults) -> Result<serde_json::Value, String> {
     let find = |answer: &str| {
         totals

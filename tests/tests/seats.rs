@@ -259,3 +259,117 @@ fn seats_payload_exported_for_prefecture() {
         .collect();
     assert_eq!(seats, vec!["69", "53", "16"]);
 }
+
+/// Members of a list for the tests, named by their rank (real results, invented names:
+/// the published files do not carry whole lists).
+fn members(count: u32, community: u32) -> Value {
+    let members: Vec<Value> = (1..=count)
+        .map(|rank| {
+            let mut member = json!({
+                "surname": format!("CANDIDAT{rank}"),
+                "first_name": format!("Rang{rank}"),
+                "sex": if rank % 2 == 0 { "M" } else { "F" },
+            });
+            if rank <= community {
+                member["community_rank"] = json!(rank);
+            }
+            member
+        })
+        .collect();
+    Value::Array(members)
+}
+
+#[test]
+fn list_members_named_in_seats_and_export() {
+    let directory = tempfile::tempdir().unwrap();
+    let (hub, id) = toulouse_round_two(directory.path());
+    let configuration = format!("/api/v1/elections/{id}/seats/configuration");
+    let (status, answer) = hub.put(
+        &configuration,
+        &json!({"base_version": 1, "municipal_council": 69, "community_council": 5}),
+    );
+    assert_eq!(status, 200, "{answer}");
+    for (list, count) in [(5, 71), (12, 71)] {
+        let path = format!("/api/v1/elections/{id}/lists/{list}/members");
+        let (status, answer) = hub.put(
+            &path,
+            &json!({"base_version": 0, "members": members(count, 7)}),
+        );
+        assert_eq!(status, 200, "{answer}");
+        let stored = hub.get_json(&path);
+        assert_eq!(stored["version"], 1);
+        assert_eq!(stored["members"].as_array().unwrap().len(), 71);
+    }
+
+    let view = hub.get_json(&format!("/api/v1/elections/{id}/seats"));
+    let lists = view["municipal_council"]["allocation"]["lists"]
+        .as_array()
+        .unwrap();
+    let elected = lists[0]["elected"].as_array().unwrap();
+    assert_eq!(elected.len(), 53);
+    assert_eq!(elected[0]["name"], "Rang1 CANDIDAT1");
+    assert_eq!(elected[52]["rank"], 53);
+    let councillors = view["community_assignment"]["lists"].as_array().unwrap();
+    let community_seats: usize = councillors
+        .iter()
+        .map(|list| list["councillors"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(community_seats, 5);
+
+    let db = directory.path().join("urne.sqlite");
+    let out = directory.path().join("export");
+    std::fs::create_dir(&out).unwrap();
+    let output = urne_tests::run_hub(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        &id.to_string(),
+        "--format",
+        "prefecture-seats-xml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.success, "{}", output.stderr);
+    let file = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let xml = std::fs::read_to_string(file).unwrap();
+    assert!(
+        xml.contains("CANDIDAT53"),
+        "list 5's 53rd candidate is elected"
+    );
+    assert!(!xml.contains("CANDIDAT54<"), "list 5 has 53 seats");
+}
+
+#[test]
+fn list_members_rejected_when_invalid() {
+    let directory = tempfile::tempdir().unwrap();
+    let (hub, id) = toulouse_round_two(directory.path());
+    let path = format!("/api/v1/elections/{id}/lists/5/members");
+    let mut gap = members(3, 0);
+    gap[0]["community_rank"] = json!(1);
+    gap[1]["community_rank"] = json!(3);
+    let (status, answer) = hub.put(&path, &json!({"base_version": 0, "members": gap}));
+    assert_eq!(status, 422);
+    assert_eq!(answer["error"]["code"], "invalid_community_rank");
+    let (status, answer) = hub.put(&path, &json!({"base_version": 0, "members": []}));
+    assert_eq!(status, 422);
+    assert_eq!(answer["error"]["code"], "empty_list");
+    let mut unnamed = members(2, 0);
+    unnamed[1]["surname"] = json!(" ");
+    let (status, answer) = hub.put(&path, &json!({"base_version": 0, "members": unnamed}));
+    assert_eq!(status, 422);
+    assert_eq!(answer["error"]["field"], "members[1].surname");
+    let (status, _) = hub.put(
+        &format!("/api/v1/elections/{id}/lists/7/members"),
+        &json!({"base_version": 0, "members": members(2, 0)}),
+    );
+    assert_eq!(status, 404, "list 7 does not stand in round 2");
+    let (status, _) = hub.put(&path, &json!({"base_version": 3, "members": members(2, 0)}));
+    assert_eq!(status, 409);
+    let stored = hub.get_json(&path);
+    assert_eq!(stored["version"], 0);
+}

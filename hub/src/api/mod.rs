@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented in docs/api.md.
 
 mod events;
+mod lists;
 mod read;
 mod write;
 
@@ -29,6 +30,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/elections/{id}/seats/configuration",
             put(write::seat_configuration),
+        )
+        .route(
+            "/elections/{id}/lists/{n}/members",
+            get(lists::get_members).put(lists::put_members),
         )
         .route(
             "/elections/{id}/stations/{station}/results",

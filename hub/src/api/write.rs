@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use urne_common::count::Hundred;
 
 /// Parses a JSON body, naming the offending field in French when it does not fit.
-fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+pub(super) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let field = error.path().to_string();

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod elections;
 pub mod events;
 pub mod figures;
+pub mod lists;
 pub mod tokens;
 pub mod users;
 
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_seats.sql"),
     include_str!("schema_accounts.sql"),
+    include_str!("schema_lists.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

@@ -121,6 +121,18 @@ pub fn seats_for(connection: &Connection, election_id: i64) -> Option<SeatsInput
     let community = allocations
         .community
         .filter(|allocation| allocation.status == AllocationStatus::Allocated);
+    // Names come from the lists' candidates when they were entered; ranks index them.
+    let members = crate::db::lists::all(connection, election_id).ok()?;
+    let named = |ballot_number: u32, rank: u32| {
+        let member = members
+            .get(&ballot_number)?
+            .members
+            .get(usize::try_from(rank).ok()?.checked_sub(1)?)?;
+        Some(ElectedCandidate {
+            surname: member.surname.clone(),
+            first_name: member.first_name.clone(),
+        })
+    };
     let lists = municipal
         .lists
         .iter()
@@ -131,8 +143,20 @@ pub fn seats_for(connection: &Connection, election_id: i64) -> Option<SeatsInput
                 .as_ref()
                 .and_then(|c| c.seats_of(list.ballot_number))
                 .unwrap_or(0),
-            municipal_elected: Vec::new(),
-            community_elected: Vec::new(),
+            municipal_elected: list
+                .elected
+                .iter()
+                .flatten()
+                .filter_map(|elected| named(list.ballot_number, elected.rank))
+                .collect(),
+            community_elected: allocations
+                .community_assignment
+                .iter()
+                .flat_map(|assignment| &assignment.lists)
+                .filter(|seats| seats.ballot_number == list.ballot_number)
+                .flat_map(|seats| &seats.councillors)
+                .filter_map(|councillor| named(list.ballot_number, councillor.municipal_rank))
+                .collect(),
         })
         .collect();
     let mut trail = municipal.trail_in_french();
