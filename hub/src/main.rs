@@ -242,6 +242,15 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Token {
             action: TokenAction::Reset { db },
         } => {
+            // A mistyped path would otherwise create an empty database whose token no
+            // running hub reads.
+            if !db.is_file() {
+                anyhow::bail!(
+                    "base {} introuvable : indiquez avec --db le fichier que « urne-hub serve » \
+                     utilise",
+                    db.display()
+                );
+            }
             let mut connection = db::open(&db)?;
             let token = db::tokens::reset(&mut connection)?;
             println!("Nouveau jeton d'écriture (les anciens sont révoqués) : {token}");

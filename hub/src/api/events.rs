@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::Stream;
-use serde::Deserialize;
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -19,12 +18,38 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 /// Events read from the database in one query when catching up.
 const CATCH_UP_BATCH: u32 = 500;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 pub struct EventsQuery {
     /// Only events of this election (events of every election otherwise).
     election: Option<i64>,
     /// Same as the `Last-Event-ID` header, for clients that cannot set headers.
     since: Option<i64>,
+}
+
+impl EventsQuery {
+    /// Reads `election` and `since` from the query string's pairs; other names are ignored.
+    fn parse(pairs: &[(String, String)]) -> Result<EventsQuery, ApiError> {
+        let mut query = EventsQuery::default();
+        for (name, value) in pairs {
+            let target = match name.as_str() {
+                "election" => &mut query.election,
+                "since" => &mut query.since,
+                _ => continue,
+            };
+            let number = value.trim().parse::<i64>().map_err(|_| {
+                ApiError::from(ServiceError::Invalid {
+                    code: "invalid_query",
+                    field: Some(name.clone()),
+                    message: format!(
+                        "paramètre « {name} » invalide (« {value} ») : un nombre entier est \
+                         attendu, par exemple ?{name}=1"
+                    ),
+                })
+            })?;
+            *target = Some(number);
+        }
+        Ok(query)
+    }
 }
 
 struct Cursor {
@@ -70,7 +95,9 @@ impl Cursor {
                 }
             }
             match self.receiver.recv().await {
-                Ok(event) if event.id == self.last_id + 1 => self.pending.push_back(event),
+                Ok(event) if Some(event.id) == self.last_id.checked_add(1) => {
+                    self.pending.push_back(event);
+                }
                 // Older events were sent already; a gap is filled from the database.
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
@@ -81,22 +108,24 @@ impl Cursor {
 
 pub async fn stream(
     State(state): State<AppState>,
-    Query(query): Query<EventsQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let query = EventsQuery::parse(&pairs)?;
     let receiver = state.subscribe();
     let header_id = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<i64>().ok());
-    let last_id = match header_id.or(query.since) {
-        Some(id) => id,
-        None => {
-            state
-                .read(|connection| Ok(db::events::latest_id(connection)?))
-                .await?
-        }
-    };
+    let latest = state
+        .read(|connection| Ok(db::events::latest_id(connection)?))
+        .await?;
+    // An id above the latest event comes from another database (the demo replaces its
+    // own at each start): such a client resumes from the latest event, or it would wait
+    // for ids that this database will reach only much later.
+    let last_id = header_id
+        .or(query.since)
+        .map_or(latest, |id| id.min(latest));
     let cursor = Cursor {
         state,
         receiver,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented in docs/api.md.
 
 mod events;
+mod extract;
 mod lists;
 mod read;
 mod write;
@@ -51,7 +52,8 @@ pub fn router(state: AppState) -> Router {
             "/elections/{id}/stations/{station}/hundreds/{which}",
             put(write::hundred),
         )
-        .route("/events", get(events::stream));
+        .route("/events", get(events::stream))
+        .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/api/v1", api)
         .merge(crate::web::router(state.clone()))
@@ -63,6 +65,22 @@ async fn not_found() -> ApiError {
     ApiError::from(ServiceError::NotFound(
         "adresse inconnue : l'API est sous /api/v1 (voir docs/api.md)".to_string(),
     ))
+}
+
+async fn method_not_allowed(
+    method: axum::http::Method,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> Response {
+    let message = format!(
+        "méthode {method} non acceptée sur {} : voir docs/api.md pour les méthodes de chaque \
+         adresse",
+        uri.path()
+    );
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(json!({ "error": { "code": "method_not_allowed", "message": message } })),
+    )
+        .into_response()
 }
 
 /// An error sent as `{"error": {"code", "message", …}}` with its HTTP status.
@@ -152,7 +170,7 @@ impl FromRequestParts<AppState> for Writer {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(bearer_token)
             .map(str::to_string)
         else {
             return Err(unauthorized(
@@ -175,6 +193,16 @@ impl FromRequestParts<AppState> for Writer {
             )),
         }
     }
+}
+
+/// Returns the credentials of an `Authorization: Bearer …` value; the scheme name is
+/// case-insensitive (RFC 9110, section 11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
 }
 
 /// Parses an election id from the path, with a French message when it is not a number.

@@ -1,6 +1,7 @@
 //! Writes: final results, validation, turnout and centaines of one station. Each takes the
 //! version it was based on and returns the new one; see `service` for the checks.
 
+use super::extract::{ApiBody, ApiPath};
 use super::{ApiError, Writer, election_id};
 use crate::service::{
     self, FinalWrite, HundredWrite, ServiceError, TurnoutWrite, ValidationWrite, WriteOutcome,
@@ -8,31 +9,140 @@ use crate::service::{
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::de::DeserializeOwned;
 use urne_common::count::Hundred;
 
-/// Parses a JSON body, naming the offending field in French when it does not fit.
+/// Parses a JSON body, naming the offending field, its value and the fix in French.
 pub(super) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let field = error.path().to_string();
-        let detail = error.inner().to_string();
-        let hint = if detail.contains("missing field") {
-            "ajoutez ce champ"
-        } else if detail.contains("unknown field") {
-            "retirez ce champ, il n'existe pas dans l'API (voir docs/api.md)"
-        } else if detail.contains("expected u32") || detail.contains("expected u64") {
-            "un nombre entier positif ou nul est attendu"
-        } else {
-            "corrigez la valeur (voir docs/api.md)"
-        };
-        ApiError(ServiceError::Invalid {
+        let (field, message) = describe_body_error(&error.path().to_string(), error.inner());
+        ApiError::from(ServiceError::Invalid {
             code: "invalid_body",
-            field: Some(field.clone()),
-            message: format!("corps de requête invalide, champ « {field} » : {detail} ; {hint}"),
+            field: Some(field),
+            message: format!("corps de requête invalide, {message}"),
         })
     })
+}
+
+/// Text between the first two backquotes of serde's message (`missing field `voters``).
+fn quoted(detail: &str) -> Option<&str> {
+    let start = detail.find('`')? + 1;
+    let length = detail[start..].find('`')?;
+    Some(&detail[start..start + length])
+}
+
+/// Translates serde_json's English error into the field at fault and a French message. It
+/// reads serde's wording ("missing field", "unknown field", "invalid type", "invalid
+/// value"), which the tests below pin; a wording it does not recognise gets a generic
+/// message.
+fn describe_body_error(path: &str, error: &serde_json::Error) -> (String, String) {
+    let position = format!("ligne {}, colonne {}", error.line(), error.column());
+
+    if error.is_eof() {
+        return (
+            ".".to_string(),
+            format!(
+                "JSON vide ou tronqué ({position}) : envoyez un objet JSON complet, par exemple \
+                 {{\"base_version\": 0, …}} (voir docs/api.md)"
+            ),
+        );
+    }
+
+    // The message without serde_json's « at line L column C » suffix.
+    let full = error.to_string();
+    let detail = full.split(" at line ").next().unwrap_or(&full);
+
+    if detail.contains("expected key to be a number") {
+        // serde_path_to_error names the unreadable key « ? » (`votes.?`).
+        let field = path.trim_end_matches(".?").to_string();
+        let message = format!(
+            "champ « {field} » : les clés sont des numéros de panneau entre guillemets, par \
+             exemple {{\"1\": 175, \"2\": 23}}"
+        );
+        return (field, message);
+    }
+
+    if error.is_syntax() {
+        let hint = if detail.contains("unicode") || detail.contains("UTF-8") {
+            "le texte n'est pas de l'UTF-8 valide : envoyez le corps encodé en UTF-8"
+        } else {
+            "vérifiez les guillemets, les virgules et les accolades"
+        };
+        return (
+            path.to_string(),
+            format!("JSON mal formé ({position}) : {hint}"),
+        );
+    }
+
+    if let Some(name) = detail
+        .strip_prefix("missing field ")
+        .and_then(|_| quoted(detail))
+    {
+        let field = if path == "." {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        let message = format!("champ « {field} » manquant : ajoutez-le (voir docs/api.md)");
+        return (field, message);
+    }
+
+    if let Some(name) = detail
+        .strip_prefix("unknown field ")
+        .and_then(|_| quoted(detail))
+    {
+        let accepted: Vec<&str> = detail
+            .split_once("expected ")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let message = format!(
+            "champ « {name} » inconnu : retirez-le ; champs acceptés : {}",
+            accepted.join(", ")
+        );
+        return (path.to_string(), message);
+    }
+
+    let found = ["invalid type: ", "invalid value: ", "invalid length "]
+        .iter()
+        .find_map(|prefix| detail.strip_prefix(prefix))
+        .map(|rest| rest.split(", expected").next().unwrap_or(rest));
+    let expected = detail.split_once(", expected ").map_or("", |(_, e)| e);
+    let value = match found {
+        None => "?".to_string(),
+        Some("sequence") => "tableau".to_string(),
+        Some("map") => "objet".to_string(),
+        Some("unit") => "null".to_string(),
+        Some(found) => quoted(found).map_or_else(
+            || found.trim_start_matches("string ").to_string(),
+            str::to_string,
+        ),
+    };
+    let expectation = if expected.starts_with("u32") {
+        "un nombre entier positif ou nul, au plus 4294967295, est attendu"
+    } else if expected.starts_with("u64") || expected.starts_with("u8") {
+        "un nombre entier positif ou nul est attendu"
+    } else if expected.contains("string") {
+        "un texte entre guillemets est attendu"
+    } else if expected.contains("map") {
+        "un objet JSON est attendu, par exemple {\"1\": 175}"
+    } else {
+        "corrigez la valeur (voir docs/api.md)"
+    };
+
+    if path == "." {
+        return (
+            path.to_string(),
+            "le corps doit être un objet JSON avec les champs décrits dans docs/api.md, \
+             par exemple {\"base_version\": 0, …}"
+                .to_string(),
+        );
+    }
+    (
+        path.to_string(),
+        format!("champ « {path} », valeur {value} invalide : {expectation}"),
+    )
 }
 
 fn outcome_body(outcome: WriteOutcome) -> Json<serde_json::Value> {
@@ -48,8 +158,8 @@ fn outcome_body(outcome: WriteOutcome) -> Json<serde_json::Value> {
 pub async fn final_results(
     State(state): State<AppState>,
     writer: Writer,
-    Path((id, station)): Path<(String, String)>,
-    body: Bytes,
+    ApiPath((id, station)): ApiPath<(String, String)>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let id = election_id(&id)?;
     let request: FinalWrite = parse_body(&body)?;
@@ -66,8 +176,8 @@ pub async fn final_results(
 pub async fn seat_configuration(
     State(state): State<AppState>,
     writer: Writer,
-    Path(id): Path<String>,
-    body: Bytes,
+    ApiPath(id): ApiPath<String>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let id = election_id(&id)?;
     let request: crate::seats::SeatConfigurationWrite = parse_body(&body)?;
@@ -89,8 +199,8 @@ pub async fn seat_configuration(
 pub async fn validation(
     State(state): State<AppState>,
     writer: Writer,
-    Path((id, station)): Path<(String, String)>,
-    body: Bytes,
+    ApiPath((id, station)): ApiPath<(String, String)>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let id = election_id(&id)?;
     let request: ValidationWrite = parse_body(&body)?;
@@ -108,8 +218,8 @@ pub async fn validation(
 pub async fn turnout(
     State(state): State<AppState>,
     writer: Writer,
-    Path((id, station, slot)): Path<(String, String, String)>,
-    body: Bytes,
+    ApiPath((id, station, slot)): ApiPath<(String, String, String)>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let id = election_id(&id)?;
     let request: TurnoutWrite = parse_body(&body)?;
@@ -127,12 +237,12 @@ pub async fn turnout(
 pub async fn hundred(
     State(state): State<AppState>,
     writer: Writer,
-    Path((id, station, which)): Path<(String, String, String)>,
-    body: Bytes,
+    ApiPath((id, station, which)): ApiPath<(String, String, String)>,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let id = election_id(&id)?;
     let which = Hundred::parse(&which).ok_or_else(|| {
-        ApiError(ServiceError::Invalid {
+        ApiError::from(ServiceError::Invalid {
             code: "unknown_hundred",
             field: Some("which".to_string()),
             message: format!(
@@ -151,4 +261,79 @@ pub async fn hundred(
         })
         .await?;
     Ok(outcome_body(outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::FinalWrite;
+
+    /// Field and message of the error that parsing `body` as final results gives.
+    fn rejection(body: &str) -> (String, String) {
+        let bytes = Bytes::from(body.to_string());
+        match parse_body::<FinalWrite>(&bytes) {
+            Ok(_) => panic!("{body} must be rejected"),
+            Err(ApiError(ServiceError::Invalid { field, message, .. })) => {
+                (field.unwrap_or_default(), message)
+            }
+            Err(ApiError(other)) => panic!("unexpected error {other}"),
+        }
+    }
+
+    const COMPLETE: &str = r#""base_version": 0, "blank": 0, "invalid": 0, "valid_votes": 0"#;
+
+    #[test]
+    fn body_errors_in_french() {
+        let (field, message) = rejection(r#"{"base_version": 0}"#);
+        assert_eq!(field, "voters");
+        assert!(message.contains("« voters » manquant"), "{message}");
+
+        let (field, message) =
+            rejection(&format!(r#"{{{COMPLETE}, "voters": -3, "votes": {{}}}}"#));
+        assert_eq!(field, "voters");
+        assert!(message.contains("valeur -3"), "{message}");
+        assert!(message.contains("4294967295"), "{message}");
+
+        let (field, message) = rejection(&format!(
+            r#"{{{COMPLETE}, "voters": 4294967296, "votes": {{}}}}"#
+        ));
+        assert_eq!(field, "voters");
+        assert!(message.contains("valeur 4294967296"), "{message}");
+
+        let (field, message) = rejection(&format!(
+            r#"{{{COMPLETE}, "voters": 1, "votes": {{}}, "extra": 1}}"#
+        ));
+        assert_eq!(field, "extra");
+        assert!(message.contains("« extra » inconnu"), "{message}");
+        assert!(message.contains("base_version, registered"), "{message}");
+
+        let (field, message) = rejection(&format!(
+            r#"{{{COMPLETE}, "voters": 1, "votes": {{"a": 1}}}}"#
+        ));
+        assert_eq!(field, "votes");
+        assert!(message.contains("numéros de panneau"), "{message}");
+
+        let (_, message) = rejection(r#"{"base_version": 0,"#);
+        assert!(message.contains("tronqué"), "{message}");
+
+        let (_, message) = rejection("[]");
+        assert!(message.contains("objet JSON"), "{message}");
+    }
+
+    #[test]
+    fn body_errors_name_no_english_wording() {
+        let bodies = [
+            r#"{"base_version": 0}"#.to_string(),
+            format!(r#"{{{COMPLETE}, "voters": "x", "votes": {{}}}}"#),
+            format!(r#"{{{COMPLETE}, "voters": 1, "votes": [], "extra": 1}}"#),
+            "not json".to_string(),
+            "null".to_string(),
+        ];
+        for body in bodies {
+            let (_, message) = rejection(&body);
+            for english in ["missing field", "unknown field", "invalid type", "expected"] {
+                assert!(!message.contains(english), "{body}: {message}");
+            }
+        }
+    }
 }

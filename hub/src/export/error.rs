@@ -21,9 +21,12 @@ pub enum ExportError {
     ElectionNotFound(i64),
 
     #[error(
-        "répartition des sièges non calculée pour l'élection {election_id} : le calcul des \
-         sièges n'est pas encore disponible, exportez les résultats avec --format \
-         prefecture-xml"
+        "répartition des sièges non calculée pour l'élection {election_id} : elle n'est \
+         exportée que pour un scrutin de listes dont les sièges à pourvoir sont configurés \
+         (PUT /api/v1/elections/{election_id}/seats/configuration), dont tous les bureaux \
+         sont arrivés et dont la répartition est acquise (GET \
+         /api/v1/elections/{election_id}/seats en donne l'état) ; exportez les résultats \
+         avec --format prefecture-xml"
     )]
     SeatsNotComputed { election_id: i64 },
 
@@ -45,16 +48,24 @@ pub enum ExportError {
         differences: Vec<String>,
     },
 
+    // The cause is written into the message and is not a `#[source]`, so that a caller
+    // printing the error chain does not repeat it.
     #[error(
-        "impossible d'écrire {} ({source}) : vérifiez que le dossier existe et est accessible \
+        "impossible d'écrire {} ({cause}) : vérifiez que le dossier existe et est accessible \
          en écriture, ou choisissez un autre chemin avec --out",
         path.display()
     )]
     Write {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
+
+    #[error(
+        "{0} existe déjà et n'est pas un fichier ordinaire (dossier, périphérique, lien symbolique \
+         ou tube) : l'export le remplacerait ; choisissez un fichier ordinaire ou un dossier avec \
+         --out"
+    )]
+    NotARegularFile(PathBuf),
 
     #[error(
         "{0} existe déjà et n'est pas un dossier : indiquez un dossier avec --out pour le format pdf"

@@ -31,7 +31,7 @@ pub(crate) fn file_path(
     if name.is_empty() {
         return Err(ExportError::Write {
             path: path.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "nom de fichier vide"),
+            cause: std::io::Error::new(std::io::ErrorKind::InvalidInput, "nom de fichier vide"),
         });
     }
     Ok(path.with_file_name(suffixed_name(&name, snapshot)))
@@ -72,21 +72,26 @@ pub(crate) fn prepare_folder(out: &Path) -> Result<PathBuf, ExportError> {
     if out.exists() && !out.is_dir() {
         return Err(ExportError::NotAFolder(out.to_path_buf()));
     }
-    fs::create_dir_all(out).map_err(|source| ExportError::Write {
+    fs::create_dir_all(out).map_err(|cause| ExportError::Write {
         path: out.to_path_buf(),
-        source,
+        cause,
     })?;
     Ok(out.to_path_buf())
 }
 
 /// Writes `bytes` to a temporary file beside `path`, reads it back and runs `check` on
 /// what was read, then renames it to `path`. On any failure the temporary file is removed
-/// and `path` is left as it was.
+/// and `path` is left as it was. An existing `path` that is not a regular file (a device
+/// such as /dev/stdout, a symbolic link, a pipe) is rejected, because the rename would
+/// replace it.
 pub(crate) fn write_checked(
     path: &Path,
     bytes: &[u8],
     check: impl FnOnce(&[u8]) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
+    if fs::symlink_metadata(path).is_ok_and(|metadata| !metadata.is_file()) {
+        return Err(ExportError::NotARegularFile(path.to_path_buf()));
+    }
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -127,8 +132,8 @@ fn write_and_check(
 }
 
 fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
-    move |source| ExportError::Write {
+    move |cause| ExportError::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     }
 }

@@ -79,8 +79,11 @@ impl CommuneFilter {
                     "ce fichier contient les résultats de {} communes ({listed})",
                     self.found.len()
                 ),
-                "indiquez la commune à importer avec --commune CODE_INSEE (par exemple \
-                 --commune 31555)",
+                &format!(
+                    "indiquez la commune à importer avec --commune CODE_INSEE (par exemple \
+                     --commune {})",
+                    self.found.first().map_or("31555", String::as_str)
+                ),
             ));
         }
         Ok((self.commune, self.selected))

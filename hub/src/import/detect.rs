@@ -223,14 +223,40 @@ fn is_numbered_votes_key(key: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Longest header name quoted in full in the error for an unknown layout.
+const MAX_PREVIEW_CHARS: usize = 40;
+
 /// Error for a file whose header matches no known layout.
 pub(crate) fn unknown_layout(table: &Table) -> ImportError {
-    let preview: Vec<&str> = table
+    // Text files have no control characters besides the separators and line ends, which
+    // the split removed; a binary file (a spreadsheet's .xlsx, an archive) has many.
+    let binary = table
+        .header
+        .iter()
+        .any(|name| name.chars().any(|c| c.is_control() && c != '\t'));
+    if binary {
+        return ImportError::at(
+            Location::line(&table.file, 1),
+            None,
+            "ce fichier n'est pas un fichier texte (il contient des caractères de contrôle, \
+             comme un classeur .xlsx, une archive ou un programme)",
+            "enregistrez les résultats au format CSV (séparateur « ; », « , » ou tabulation) \
+             puis relancez l'import (voir docs/import-formats.md)",
+        );
+    }
+    let preview: Vec<String> = table
         .header
         .iter()
         .filter(|name| !name.is_empty())
         .take(6)
-        .map(String::as_str)
+        .map(|name| {
+            if name.chars().count() > MAX_PREVIEW_CHARS {
+                let start: String = name.chars().take(MAX_PREVIEW_CHARS).collect();
+                format!("{start}…")
+            } else {
+                name.clone()
+            }
+        })
         .collect();
     let header_preview = if preview.is_empty() {
         String::from("(en-tête vide)")

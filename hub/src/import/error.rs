@@ -86,10 +86,19 @@ impl ImportError {
 
     /// Builds the error for a cell that should contain a count of ballots or people.
     pub(crate) fn invalid_count(at: Location<'_>, value: &str) -> Self {
+        let digits = value.trim();
+        let problem = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            format!(
+                "valeur « {value} » trop grande, au plus {} est accepté",
+                u32::MAX
+            )
+        } else {
+            format!("valeur « {value} » invalide, un nombre entier positif est attendu")
+        };
         ImportError::at(
             at,
             Some(value),
-            &format!("valeur « {value} » invalide, un nombre entier positif est attendu"),
+            &problem,
             "corrigez la cellule puis relancez l'import",
         )
     }

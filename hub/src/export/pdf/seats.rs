@@ -21,9 +21,11 @@ pub(super) fn build(
             "Répartition des sièges",
         );
         let text = if snapshot.is_list_ballot() {
-            "Répartition des sièges non calculée : Urne ne calcule pas encore les sièges des \
-             conseils municipal et communautaire. Cette page tient la place de la répartition, \
-             qui figurera ici avec le détail du calcul dès qu'elle sera disponible."
+            "Répartition des sièges non calculée : elle figure ici, avec le détail du calcul, \
+             quand les sièges à pourvoir sont configurés, que tous les bureaux sont arrivés et \
+             que la répartition est acquise ; elle ne l'est pas quand aucune liste n'a la \
+             majorité absolue au premier tour, ni quand une égalité attend une décision. Cette \
+             page tient sa place."
         } else {
             "Sans objet : cette élection n'attribue pas de sièges à des listes."
         };
