@@ -6,6 +6,8 @@ pub mod db;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod projection;
+pub mod publish;
 pub mod seats;
 pub mod seats_csv;
 pub mod service;

@@ -29,6 +29,31 @@ enum Command {
         /// Address and port to listen on; use 0.0.0.0:8080 to serve the town hall network.
         #[arg(long, env = "URNE_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Folder the public results site is written to, 2 s after each burst of changes;
+        /// results under embargo are never written.
+        #[arg(long, env = "URNE_PUBLISH_DIR")]
+        publish_dir: Option<PathBuf>,
+        /// S3-compatible bucket the public site is uploaded to, as s3://bucket/prefix;
+        /// credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+        #[arg(long, env = "URNE_PUBLISH_S3")]
+        publish_s3: Option<String>,
+        /// Endpoint of an S3-compatible service other than AWS, e.g. https://s3.example.fr.
+        #[arg(long, env = "URNE_S3_ENDPOINT", requires = "publish_s3")]
+        s3_endpoint: Option<String>,
+        /// Region of the bucket.
+        #[arg(long, env = "URNE_S3_REGION", default_value = "us-east-1")]
+        s3_region: String,
+    },
+    /// Generate the public results site of one election into a folder (nothing is written
+    /// for results still under embargo); prints the number of files written.
+    Publish {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Election id, as `urne-hub import` printed it.
+        id: i64,
+        /// Folder to write, created if missing.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Import result files and create one election per race found; prints one line per
     /// election created, starting with its id.
@@ -123,6 +148,15 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum TokenAction {
+    /// Revoke every token and print a new one.
+    Reset {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum UserAction {
     /// Create an account. The password is read from URNE_PASSWORD or, when it is unset,
     /// from the first line of standard input; it is never a command-line argument.
@@ -161,15 +195,6 @@ enum UserAction {
     },
 }
 
-#[derive(Subcommand)]
-enum TokenAction {
-    /// Revoke every token and print a new one.
-    Reset {
-        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
-        db: PathBuf,
-    },
-}
-
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -197,7 +222,29 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, listen } => runtime()?.block_on(serve(&db, listen)),
+        Command::Serve {
+            db,
+            listen,
+            publish_dir,
+            publish_s3,
+            s3_endpoint,
+            s3_region,
+        } => {
+            let targets = urne_hub::publish::PublishTargets {
+                folder: publish_dir,
+                s3: publish_s3.map(|url| urne_hub::publish::S3Target {
+                    url,
+                    endpoint: s3_endpoint,
+                    region: s3_region,
+                }),
+            };
+            runtime()?.block_on(serve(&db, listen, targets))
+        }
+        Command::Publish { db, id, out } => {
+            let written = urne_hub::publish::publish_election(&db, id, &out)?;
+            println!("{written} fichiers écrits dans {}", out.display());
+            Ok(())
+        }
         Command::Import {
             db,
             commune,
@@ -529,12 +576,17 @@ fn print_token(token: Option<String>) {
     }
 }
 
-async fn serve(db: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+async fn serve(
+    db: &Path,
+    listen: SocketAddr,
+    targets: urne_hub::publish::PublishTargets,
+) -> anyhow::Result<()> {
     let state = state::AppState::open(db)?;
     let token = state
         .write(|connection| Ok((db::tokens::ensure_initial(connection)?, vec![])))
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
+    tokio::spawn(urne_hub::publish::run_background(state.clone(), targets));
     let (address, server) = start(state, listen).await?;
     tracing::info!(%address, db = %db.display(), "hub started");
     println!("Hub à l'écoute sur http://{address}/api/v1/elections");

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented in docs/api.md.
 
+mod display;
 mod events;
 mod extract;
 mod lists;
@@ -18,16 +19,29 @@ use serde_json::json;
 
 /// Builds the hub's router; tests mount it on a real socket bound to port 0.
 pub fn router(state: AppState) -> Router {
+    let embargo = axum::middleware::from_fn_with_state(state.clone(), display::embargo_gate);
     let api = Router::new()
         .route("/health", get(read::health))
         .route("/elections", get(read::list_elections))
         .route("/elections/{id}", get(read::configuration))
-        .route("/elections/{id}/results", get(read::results))
+        .route(
+            "/elections/{id}/results",
+            get(read::results).route_layer(embargo.clone()),
+        )
         .route("/elections/{id}/turnout", get(read::turnout))
-        .route("/elections/{id}/hundreds", get(read::hundreds))
+        .route(
+            "/elections/{id}/hundreds",
+            get(read::hundreds).route_layer(embargo.clone()),
+        )
         .route("/elections/{id}/audit", get(read::audit))
-        .route("/elections/{id}/seats", get(read::seats))
-        .route("/elections/{id}/outcome", get(read::outcome))
+        .route(
+            "/elections/{id}/seats",
+            get(read::seats).route_layer(embargo.clone()),
+        )
+        .route(
+            "/elections/{id}/outcome",
+            get(read::outcome).route_layer(embargo.clone()),
+        )
         .route(
             "/elections/{id}/seats/configuration",
             put(write::seat_configuration),
@@ -52,11 +66,27 @@ pub fn router(state: AppState) -> Router {
             "/elections/{id}/stations/{station}/hundreds/{which}",
             put(write::hundred),
         )
+        .route(
+            "/elections/{id}/display",
+            get(display::get_display).put(display::put_display),
+        )
+        .route("/elections/{id}/display/key", get(display::get_display_key))
+        .route(
+            "/elections/{id}/candidates/{n}/photo",
+            get(display::get_photo).put(display::put_photo),
+        )
+        .route("/logo", get(display::get_logo).put(display::put_logo))
+        .route(
+            "/elections/{id}/embargo",
+            get(display::get_embargo).put(display::put_embargo),
+        )
         .route("/events", get(events::stream))
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/api/v1", api)
         .merge(crate::web::router(state.clone()))
+        .merge(crate::projection::router())
+        .nest_service("/public", crate::publish::router(state.clone()))
         .fallback(not_found)
         .with_state(state)
 }

@@ -6,10 +6,12 @@
 //! failing with "database is busy" when a reader upgrades.
 
 pub mod audit;
+pub mod display;
 pub mod elections;
 pub mod events;
 pub mod figures;
 pub mod lists;
+pub mod reference;
 pub mod tokens;
 pub mod users;
 
@@ -25,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_seats.sql"),
     include_str!("schema_accounts.sql"),
     include_str!("schema_lists.sql"),
+    include_str!("schema_display.sql"),
+    include_str!("schema_reference.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use rusqlite::params;
 use serde::Deserialize;
-use urne_common::election::ElectionConfig;
+use urne_common::election::{ElectionConfig, ElectionKind};
 
 /// Parses an election id from the path.
 pub fn parse_id(text: &str) -> Result<i64, PageError> {
@@ -104,6 +104,8 @@ pub struct ListQuery {
     changed: Option<i64>,
     /// Election whose double entry option just changed.
     double: Option<i64>,
+    /// Election just created from the reference configuration or from a first round.
+    created: Option<i64>,
 }
 
 /// `GET /admin/elections`.
@@ -132,8 +134,20 @@ pub async fn list(
     let double_changed = query
         .double
         .and_then(|id| rows.iter().find(|row| row.summary.id == id));
+    let created = query
+        .created
+        .and_then(|id| rows.iter().find(|row| row.summary.id == id));
     let body = html! {
         h1 { "Élections" }
+        @if let Some(row) = created {
+            (layout::message("success", &format!(
+                "« {} » créée, en préparation : vérifiez ses candidats, puis ouvrez la saisie.",
+                row.summary.label
+            )))
+        }
+        @if user.role == Role::Administrator {
+            p { a.button href="/admin/elections/new" { "Créer une élection" } }
+        }
         @if let Some(row) = double_changed {
             @let enabled = double_entry.contains(&row.summary.id);
             (layout::message("success", &format!(
@@ -148,7 +162,11 @@ pub async fn list(
             )))
         }
         @if rows.is_empty() {
-            p { "Aucune élection : importez-en une avec « urne-hub import »." }
+            p {
+                "Aucune élection : créez-en une à partir de la "
+                a href="/admin/configuration" { "configuration" }
+                ", ou importez-la avec « urne-hub import »."
+            }
         } @else {
             table.list {
                 caption.visually-hidden { "Élections et leur état" }
@@ -187,6 +205,14 @@ pub async fn list(
                                 a href={ "/admin/elections/" (id) "/results" } { "Résultats" }
                                 " · "
                                 a href={ "/admin/elections/" (id) "/audit" } { "Journal" }
+                                " · "
+                                a href={ "/admin/elections/" (id) "/candidates" } { "Candidats" }
+                                @if row.summary.round == 1 && has_second_round(row.summary.kind) {
+                                    " · "
+                                    a href={ "/admin/elections/" (id) "/second-round" } {
+                                        "Second tour"
+                                    }
+                                }
                             }
                             td { (transition_forms(&viewer, user, row)) }
                         }
@@ -196,6 +222,17 @@ pub async fn list(
         }
     };
     Ok(layout::page("Élections", &viewer, None, Section::Elections, body, &[]).into_response())
+}
+
+/// Returns whether elections of this kind have a second round prepared from the first one.
+fn has_second_round(kind: ElectionKind) -> bool {
+    matches!(
+        kind,
+        ElectionKind::Presidential
+            | ElectionKind::Legislative
+            | ElectionKind::Departmental
+            | ElectionKind::Municipal
+    )
 }
 
 fn transition_forms(viewer: &Viewer, user: &User, row: &ElectionRow) -> maud::Markup {

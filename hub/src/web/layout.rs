@@ -18,6 +18,7 @@ pub enum Section {
     Hundreds,
     Results,
     Audit,
+    Configuration,
 }
 
 fn document(title: &str, header: Markup, body: Markup, scripts: &[&str]) -> Html<String> {
@@ -93,6 +94,7 @@ pub fn page(
         nav.main aria-label="Navigation" {
             ul {
                 li { (link(Section::Elections, "/admin/elections".to_string(), "Élections")) }
+                li { (link(Section::Configuration, "/admin/configuration".to_string(), "Configuration")) }
                 @if let Some(row) = election {
                     @let base = format!("/admin/elections/{}", row.summary.id);
                     li { (link(Section::Board, format!("{base}/board"), "Tableau de bord")) }

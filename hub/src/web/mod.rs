@@ -8,6 +8,7 @@ mod assets;
 mod audit;
 mod auth;
 mod board;
+mod configuration;
 mod double_entry;
 mod elections;
 mod entry;
@@ -84,6 +85,7 @@ where
             &format!("{station}/hundreds/{{which}}"),
             get(hundreds::page).post(hundreds::save),
         )
+        .merge(configuration::router())
         .route("/admin/static/{file}", get(assets::serve))
         .route("/admin/{*rest}", get(page_error::not_found))
         .layer(middleware::from_fn(security_headers))
