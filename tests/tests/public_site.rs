@@ -410,26 +410,31 @@ fn serve_publishes_to_s3() {
             .and_then(|response| response.text())
             .unwrap_or_default()
     };
-    let object = format!("<Key>soiree/{id}/resultats.json</Key>");
-    let arrived = wait_until(Duration::from_secs(20), || list().contains(&object));
+    // The files are uploaded one by one: wait until every expected one is listed.
+    let files = [
+        format!("{id}/resultats.json"),
+        "index.html".to_string(),
+        "style.css".to_string(),
+        format!("{id}/index.html"),
+        format!("{id}/bureau-0006.html"),
+    ];
+    let keys: Vec<String> = files
+        .iter()
+        .map(|file| format!("<Key>soiree/{file}</Key>"))
+        .collect();
+    wait_until(Duration::from_secs(30), || {
+        let listing = list();
+        keys.iter().all(|key| listing.contains(key))
+    });
     let listing = list();
     let _ = child.kill();
     let _ = child.wait();
     let _ = moto.kill();
     let _ = moto.wait();
-    assert!(
-        arrived,
-        "resultats.json never reached the bucket: {listing}"
-    );
-    for file in [
-        "index.html",
-        "style.css",
-        &format!("{id}/index.html"),
-        &format!("{id}/bureau-0006.html"),
-    ] {
+    for (file, key) in files.iter().zip(&keys) {
         assert!(
-            listing.contains(&format!("<Key>soiree/{file}</Key>")),
-            "{file} missing from the bucket"
+            listing.contains(key),
+            "{file} missing from the bucket: {listing}"
         );
     }
 }
