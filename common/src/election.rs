@@ -107,7 +107,7 @@ impl FromStr for ElectionKind {
 }
 
 /// Area an election covers inside the commune. A commune split across two constituencies
-/// holds two legislative races on the same day, one per constituency.
+/// has two legislative races on the same day, one per constituency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "code", rename_all = "snake_case")]
 pub enum Scope {
@@ -261,7 +261,7 @@ pub struct ElectionConfig {
     pub closing: NaiveTime,
     /// Turnout snapshot times, Europe/Paris civil time, in increasing order.
     pub turnout_slots: Vec<NaiveTime>,
-    /// Set on rehearsals and on replays of published data: every output says SIMULATION.
+    /// Set on rehearsals and on replays of published data: every output is marked SIMULATION.
     pub rehearsal: bool,
     pub stations: Vec<PollingStation>,
     /// Candidates or lists, in ballot-number order.

@@ -27,7 +27,7 @@ pub enum RuleCode {
     TurnoutExceedsRegistered,
     /// Turnout above the final votants.
     TurnoutExceedsVoters,
-    /// A centaine that holds neither exactly 100 (200) ballots nor every ballot of a
+    /// A centaine that contains neither exactly 100 (200) ballots nor every ballot of a
     /// smaller station.
     HundredSize,
     /// A centaine below 100 (200) ballots while the station's final ballots are not known

@@ -665,7 +665,7 @@ async fn run_demo(db: &Path, listen: SocketAddr, speed: f64, seed: u64) -> anyho
     Ok(())
 }
 
-/// Refuses to delete a database that holds elections other than rehearsals.
+/// Rejects replacing a database that contains elections other than rehearsals.
 fn refuse_to_replace_real_data(db: &Path) -> anyhow::Result<()> {
     if !db.exists() {
         return Ok(());

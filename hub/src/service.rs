@@ -13,7 +13,7 @@ use urne_common::election::{ElectionConfig, StationCode};
 use urne_common::results::{HundredEntry, StationRecord, TurnoutEntry, slot_label};
 use urne_common::rules::{self, FinalContext, Finding, has_errors};
 
-/// Why a request was not carried out. Every variant leaves the database unchanged.
+/// Reason a request was not carried out. Every variant leaves the database unchanged.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error("{0}")]
@@ -85,9 +85,10 @@ pub struct FinalWrite {
     pub invalid: u32,
     pub valid_votes: u32,
     pub votes: BTreeMap<u32, u32>,
-    /// Why the official record itself is inconsistent, to store figures that break rules.
+    /// Reason the official record itself is inconsistent, required to store figures that
+    /// break rules.
     pub inconsistency_reason: Option<String>,
-    /// Why validated figures are changed; required to correct a validated station.
+    /// Reason validated figures are changed, required to correct a validated station.
     pub correction_reason: Option<String>,
 }
 

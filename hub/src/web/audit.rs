@@ -44,6 +44,14 @@ fn action_label(entry: &AuditEntry) -> &'static str {
         "election.create" => "Création de l'élection",
         "election.state" => "Changement d'état",
         "election.double_entry" => "Réglage de la double saisie",
+        "seats.configure" => "Sièges à pourvoir",
+        "seats.change" => "Changement de sièges",
+        "list_members.write" => "Candidats d'une liste",
+        "display.write" => "Réglages de la projection",
+        "display.photo" => "Photo d'un candidat",
+        "display.logo" => "Logo",
+        "embargo.write" => "Embargo",
+        "embargo.release" => "Levée de l'embargo",
         _ => "Autre",
     }
 }
