@@ -12,5 +12,6 @@ pub mod seats;
 pub mod seats_csv;
 pub mod service;
 pub mod state;
+pub mod view_cache;
 pub mod views;
 pub mod web;

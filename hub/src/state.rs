@@ -1,10 +1,11 @@
 //! Shared state of a running hub: database connections, the event channel and the cache
 //! of rendered views.
 
-use crate::db::{self, events::Event};
+use crate::db::{self, display::Embargo, events::Event};
 use crate::service::ServiceError;
+use crate::view_cache::{RenderedView, ViewCache};
+use crate::views::{self, View};
 use rusqlite::Connection;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
@@ -12,9 +13,6 @@ use tokio::sync::broadcast;
 /// Events buffered for slow subscribers; one that falls further behind reads the rest from
 /// the database.
 const EVENT_BUFFER: usize = 1024;
-
-/// A rendered JSON view with the election data version it was rendered from.
-type CachedView = (i64, Arc<Vec<u8>>);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -28,9 +26,8 @@ struct Inner {
     /// Idle read connections, reused across requests.
     readers: Mutex<Vec<Connection>>,
     events: broadcast::Sender<Event>,
-    /// Rendered JSON views keyed by (election, view name), with the data version they
-    /// were rendered from.
-    views: Mutex<HashMap<(i64, &'static str), CachedView>>,
+    /// Rendered JSON views and embargoes, dropped at each write.
+    cache: ViewCache,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -46,19 +43,20 @@ impl AppState {
     pub fn open(path: &Path) -> anyhow::Result<AppState> {
         let writer = db::open(path)?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let cache = ViewCache::new(db::open_existing(path)?)?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
                 events,
-                views: Mutex::new(HashMap::new()),
+                cache,
             }),
         })
     }
 
-    /// Runs a write on the writer connection in a blocking thread, then announces the
-    /// events it returns.
+    /// Runs a write on the writer connection in a blocking thread, drops the cached views,
+    /// then announces the events it returns.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ServiceError>
     where
         T: Send + 'static,
@@ -67,7 +65,11 @@ impl AppState {
         let state = self.clone();
         let (value, events) = tokio::task::spawn_blocking(move || {
             let mut connection = lock(&state.inner.writer);
-            work(&mut connection)
+            let outcome = work(&mut connection);
+            // After the commit and before the answer, so the next read renders afresh. A
+            // refused write changed nothing, but dropping the cache then costs only renders.
+            state.inner.cache.invalidate();
+            outcome
         })
         .await
         .map_err(|e| ServiceError::Internal(e.into()))??;
@@ -113,26 +115,177 @@ impl AppState {
         self.inner.events.subscribe()
     }
 
-    /// Returns a rendered view from the cache when it was rendered at `data_version`.
-    pub fn cached_view(
-        &self,
-        election_id: i64,
-        view: &'static str,
-        data_version: i64,
-    ) -> Option<Arc<Vec<u8>>> {
-        lock(&self.inner.views)
-            .get(&(election_id, view))
-            .filter(|(version, _)| *version == data_version)
-            .map(|(_, body)| body.clone())
+    /// Checks for commits from other processes when the revalidation period has passed
+    /// (see [`crate::view_cache`]); returns at once otherwise.
+    pub async fn revalidate_cache(&self) {
+        if !self.inner.cache.claim_revalidation() {
+            return;
+        }
+        let state = self.clone();
+        let checked = tokio::task::spawn_blocking(move || state.inner.cache.revalidate()).await;
+        match checked {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::warn!(error = %error, "data_version check failed, cache dropped");
+                self.inner.cache.invalidate();
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "data_version check panicked, cache dropped");
+                self.inner.cache.invalidate();
+            }
+        }
     }
 
-    pub fn store_view(
+    /// Returns a rendered view, from the cache when possible, else rendered on a blocking
+    /// thread and stored.
+    pub async fn view(
         &self,
         election_id: i64,
-        view: &'static str,
-        data_version: i64,
-        body: Arc<Vec<u8>>,
-    ) {
-        lock(&self.inner.views).insert((election_id, view), (data_version, body));
+        view: View,
+    ) -> Result<Arc<RenderedView>, ServiceError> {
+        self.revalidate_cache().await;
+        if let Some(rendered) = self.inner.cache.view(election_id, view) {
+            return Ok(rendered);
+        }
+        let state = self.clone();
+        self.read(move |connection| state.view_blocking(connection, election_id, view))
+            .await
+    }
+
+    /// Returns a rendered view, from the cache when possible, else rendered on
+    /// `connection` and stored.
+    pub fn view_blocking(
+        &self,
+        connection: &Connection,
+        election_id: i64,
+        view: View,
+    ) -> Result<Arc<RenderedView>, ServiceError> {
+        let cache = &self.inner.cache;
+        if let Some(rendered) = cache.view(election_id, view) {
+            return Ok(rendered);
+        }
+        let generation = cache.generation();
+        let (version, body) = views::render(connection, election_id, view)?;
+        let rendered = Arc::new(RenderedView::new(election_id, view, version, body));
+        cache.store_view(generation, election_id, view, rendered.clone());
+        Ok(rendered)
+    }
+
+    /// Returns an election's embargo (`None` when it has none), from the cache when
+    /// possible.
+    pub async fn embargo(&self, election_id: i64) -> Result<Option<Embargo>, ServiceError> {
+        self.revalidate_cache().await;
+        if let Some(embargo) = self.inner.cache.embargo(election_id) {
+            return Ok(embargo);
+        }
+        let state = self.clone();
+        self.read(move |connection| {
+            let generation = state.inner.cache.generation();
+            let embargo = db::display::embargo(connection, election_id)?;
+            state
+                .inner
+                .cache
+                .store_embargo(generation, election_id, embargo.clone());
+            Ok(embargo)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::import::{ImportOptions, read_files};
+    use crate::view_cache::REVALIDATION_PERIOD;
+
+    /// A database holding Gouesnou's législatives 2024 round 1 with its results.
+    fn gouesnou(directory: &Path) -> (PathBuf, i64) {
+        let path = directory.join("urne.sqlite");
+        let mut connection = db::open(&path).unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/data");
+        let files: Vec<PathBuf> = ["bureaux", "candidats", "voix"]
+            .iter()
+            .map(|part| fixtures.join(format!("gouesnou_29061_legislatives2024_t1_{part}.csv")))
+            .collect();
+        let elections = read_files(&files, &ImportOptions::default()).unwrap();
+        let created =
+            crate::service::import_elections(&mut connection, &elections, "test", true).unwrap();
+        (path, created[0].id)
+    }
+
+    /// Renames the election and counts it as a change of its figures, as a write does.
+    fn rename(connection: &Connection, id: i64, label: &str) {
+        connection
+            .execute(
+                "UPDATE election SET label = ?1, data_version = data_version + 1 WHERE id = ?2",
+                rusqlite::params![label, id],
+            )
+            .unwrap();
+    }
+
+    fn label_of(rendered: &RenderedView) -> String {
+        let body: serde_json::Value = serde_json::from_slice(&rendered.body).unwrap();
+        body["election"]["label"].as_str().unwrap().to_string()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hub_write_visible_in_next_read() {
+        let directory = tempfile::tempdir().unwrap();
+        let (path, id) = gouesnou(directory.path());
+        let state = AppState::open(&path).unwrap();
+        let before = state.view(id, View::Results).await.unwrap();
+        let cached = state.view(id, View::Results).await.unwrap();
+        assert!(
+            Arc::ptr_eq(&before, &cached),
+            "second read served from cache"
+        );
+
+        state
+            .write(move |connection| {
+                rename(connection, id, "Renommée par le hub");
+                Ok(((), Vec::new()))
+            })
+            .await
+            .unwrap();
+        let after = state.view(id, View::Results).await.unwrap();
+        assert_eq!(label_of(&after), "Renommée par le hub");
+        assert_eq!(after.version, before.version + 1);
+        assert_ne!(after.etag, before.etag);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn other_process_write_visible_after_period() {
+        let directory = tempfile::tempdir().unwrap();
+        let (path, id) = gouesnou(directory.path());
+        let state = AppState::open(&path).unwrap();
+        let before = state.view(id, View::Results).await.unwrap();
+
+        let other = db::open_existing(&path).unwrap();
+        rename(&other, id, "Renommée en ligne de commande");
+        tokio::time::sleep(REVALIDATION_PERIOD + std::time::Duration::from_millis(100)).await;
+        let after = state.view(id, View::Results).await.unwrap();
+        assert_eq!(label_of(&after), "Renommée en ligne de commande");
+        assert_eq!(after.version, before.version + 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn embargo_write_visible_in_next_read() {
+        let directory = tempfile::tempdir().unwrap();
+        let (path, id) = gouesnou(directory.path());
+        let state = AppState::open(&path).unwrap();
+        assert!(state.embargo(id).await.unwrap().is_none());
+
+        let until = chrono::Utc::now() + chrono::Duration::hours(1);
+        state
+            .write(move |connection| {
+                db::display::store_embargo(connection, id, Some(until), "test")?;
+                Ok(((), Vec::new()))
+            })
+            .await
+            .unwrap();
+        let embargo = state.embargo(id).await.unwrap().unwrap();
+        assert!(embargo.is_active(chrono::Utc::now()));
     }
 }

@@ -9,7 +9,7 @@ use urne_common::election::ElectionConfig;
 use urne_common::results::{compute_hundreds, compute_results, compute_turnout};
 
 /// Which view of an election.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     Configuration,
     Results,

@@ -90,6 +90,55 @@ fn final_results_accepted_and_aggregated() {
     assert_eq!(uncounted["turnout"], Value::Null);
 }
 
+/// GETs `path` with an `If-None-Match` header when `etag` is given.
+fn get_with_etag(hub: &Hub, path: &str, etag: Option<&str>) -> reqwest::blocking::Response {
+    let mut request = hub.client.get(hub.url(path));
+    if let Some(etag) = etag {
+        request = request.header("If-None-Match", etag);
+    }
+    request.send().unwrap()
+}
+
+fn header_of(response: &reqwest::blocking::Response, name: &str) -> String {
+    response.headers()[name].to_str().unwrap().to_string()
+}
+
+#[test]
+fn results_etag_and_next_read() {
+    let directory = tempfile::tempdir().unwrap();
+    let (hub, id) = gouesnou_hub(directory.path());
+    let path = format!("/api/v1/elections/{id}/results");
+
+    let first = get_with_etag(&hub, &path, None);
+    assert_eq!(first.status().as_u16(), 200);
+    assert_eq!(header_of(&first, "cache-control"), "no-cache");
+    assert_eq!(header_of(&first, "content-type"), "application/json");
+    let etag = header_of(&first, "etag");
+    assert!(
+        etag.starts_with(&format!("\"{id}-results-")),
+        "ETag names the election and the view: {etag}"
+    );
+
+    let unchanged = get_with_etag(&hub, &path, Some(&etag));
+    assert_eq!(unchanged.status().as_u16(), 304);
+    assert_eq!(header_of(&unchanged, "etag"), etag);
+    assert_eq!(header_of(&unchanged, "cache-control"), "no-cache");
+    assert!(unchanged.bytes().unwrap().is_empty(), "304 has no body");
+    let listed = get_with_etag(&hub, &path, Some(&format!("\"other\", {etag}")));
+    assert_eq!(listed.status().as_u16(), 304, "ETag found in a list");
+
+    // The write is acknowledged, so the very next read must show it.
+    let (status, body) = hub.put(&results_path(id, "0001"), &station_one(0));
+    assert_eq!(status, 200, "{body}");
+    let after = get_with_etag(&hub, &path, Some(&etag));
+    assert_eq!(after.status().as_u16(), 200, "old ETag no longer matches");
+    let new_etag = header_of(&after, "etag");
+    assert_ne!(new_etag, etag);
+    let results: Value = after.json().unwrap();
+    assert_eq!(results["commune"]["progress"]["label"], "1 bureau sur 6");
+    assert_eq!(results["commune"]["voters"], 760);
+}
+
 #[test]
 fn rule_voters_exceed_registered() {
     let directory = tempfile::tempdir().unwrap();

@@ -39,29 +39,25 @@ fn invalid(code: &'static str, field: &str, message: String) -> ApiError {
     })
 }
 
-/// Checks the embargo of a public read; returns the 403 answer when it applies.
+/// Checks the embargo of a public read; returns the 403 response when it applies. The
+/// embargo comes from the hub's cache, so a read without embargo touches no database.
 async fn embargo_check(
     state: &AppState,
     id: i64,
     headers: &HeaderMap,
     query_key: Option<String>,
 ) -> Result<Option<Response>, ApiError> {
+    let Some(embargo) = state.embargo(id).await? else {
+        return Ok(None);
+    };
+    if !embargo.is_active(Utc::now()) {
+        return Ok(None);
+    }
     let headers = headers.clone();
-    let blocked = state
-        .read(move |connection| {
-            let Some(embargo) = db::display::embargo(connection, id)? else {
-                return Ok(None);
-            };
-            if !embargo.is_active(Utc::now()) {
-                return Ok(None);
-            }
-            if is_in_hall(connection, id, &headers, query_key.as_deref())? {
-                return Ok(None);
-            }
-            Ok(Some(embargo.until))
-        })
+    let in_hall = state
+        .read(move |connection| Ok(is_in_hall(connection, id, &headers, query_key.as_deref())?))
         .await?;
-    Ok(blocked.map(embargo_response))
+    Ok((!in_hall).then(|| embargo_response(embargo.until)))
 }
 
 /// Middleware of the embargoed reads (results, centaines, seats, outcome): answers 403

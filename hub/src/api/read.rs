@@ -1,17 +1,17 @@
 //! Reads: the list of elections and the views of one election. Views carry an `ETag`
-//! made of the election and its data version, and are cached until the data changes.
+//! made of the election and its data version, and are served from the hub's cache of
+//! rendered views (see [`crate::view_cache`]).
 
 use super::{ApiError, election_id};
 use crate::db;
 use crate::service::ServiceError;
 use crate::state::AppState;
-use crate::views::{self, View};
+use crate::views::View;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use std::sync::Arc;
 
 pub async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let latest = state
@@ -46,49 +46,39 @@ async fn view(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = election_id(&id)?;
-    let cache = state.clone();
-    let (version, body) = state
-        .read(move |connection| {
-            let version = db::elections::data_version(connection, id)?.ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "élection {id} introuvable : consultez /api/v1/elections"
-                ))
-            })?;
-            if let Some(body) = cache.cached_view(id, which.name(), version) {
-                return Ok((version, body));
-            }
-            let (version, body) = views::render(connection, id, which)?;
-            let body = Arc::new(body);
-            cache.store_view(id, which.name(), version, body.clone());
-            Ok((version, body))
-        })
-        .await?;
-
-    let etag = format!("\"{id}-{}-{version}\"", which.name());
+    let rendered = state.view(id, which).await?;
     let matches = headers
         .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+        .is_some_and(|value| etag_matches(value, &rendered.etag));
     let mut response = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body: Vec<u8> = body.as_ref().clone();
         (
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            body,
+            rendered.body.clone(),
         )
             .into_response()
     };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
+    headers.insert(header::ETAG, rendered.etag.clone());
     // Figures change during the night: caches must check back every time.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
+}
+
+/// Returns whether an `If-None-Match` value lists `etag` or is `*` (RFC 9110, section 13.1.2).
+fn etag_matches(value: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let etag = etag.as_bytes();
+    value.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || tag.as_bytes() == etag
+    })
 }
 
 pub async fn configuration(

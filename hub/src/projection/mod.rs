@@ -11,7 +11,8 @@ use crate::db;
 use crate::publish::{charts, site};
 use crate::service::ServiceError;
 use crate::state::AppState;
-use crate::views::{self, View};
+use crate::view_cache::RenderedView;
+use crate::views::View;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -152,15 +153,8 @@ fn cached_view(
     connection: &rusqlite::Connection,
     id: i64,
     which: View,
-) -> Result<Arc<Vec<u8>>, ServiceError> {
-    let version = db::elections::data_version(connection, id)?.unwrap_or(0);
-    if let Some(body) = state.cached_view(id, which.name(), version) {
-        return Ok(body);
-    }
-    let (version, body) = views::render(connection, id, which)?;
-    let body = Arc::new(body);
-    state.store_view(id, which.name(), version, body.clone());
-    Ok(body)
+) -> Result<Arc<RenderedView>, ServiceError> {
+    state.view_blocking(connection, id, which)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError> {
@@ -175,20 +169,19 @@ fn bundle(
     id: i64,
 ) -> Result<Value, ServiceError> {
     let results_body = cached_view(state, connection, id, View::Results)?;
-    let results: ElectionResults = parse(&results_body)?;
-    let turnout: TurnoutView = parse(&cached_view(state, connection, id, View::Turnout)?)?;
-    let hundreds: Value = parse(&cached_view(state, connection, id, View::Hundreds)?)?;
+    let results: ElectionResults = parse(&results_body.body)?;
+    let turnout: TurnoutView = parse(&cached_view(state, connection, id, View::Turnout)?.body)?;
+    let hundreds: Value = parse(&cached_view(state, connection, id, View::Hundreds)?.body)?;
     let previous: Option<TurnoutView> = match db::display::previous_comparable(connection, id)? {
-        Some(previous) => Some(parse(&cached_view(
-            state,
-            connection,
-            previous,
-            View::Turnout,
-        )?)?),
+        Some(previous) => Some(parse(
+            &cached_view(state, connection, previous, View::Turnout)?.body,
+        )?),
         None => None,
     };
     let seats: Option<Value> = if results.election.kind.is_list_ballot() {
-        Some(parse(&cached_view(state, connection, id, View::Seats)?)?)
+        Some(parse(
+            &cached_view(state, connection, id, View::Seats)?.body,
+        )?)
     } else {
         None
     };
@@ -238,6 +231,7 @@ async fn data(
         Ok(id) => id,
         Err(response) => return response,
     };
+    state.revalidate_cache().await;
     let reader = state.clone();
     let built = state
         .read(move |connection| bundle(&reader, connection, id))
