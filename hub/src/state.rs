@@ -55,8 +55,8 @@ impl AppState {
         })
     }
 
-    /// Runs a write on the writer connection in a blocking thread, drops the cached views,
-    /// then announces the events it returns.
+    /// Runs a write on the writer connection in a blocking thread, drops the cached views
+    /// when it changed a row, then announces the events it returns.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ServiceError>
     where
         T: Send + 'static,
@@ -65,10 +65,14 @@ impl AppState {
         let state = self.clone();
         let (value, events) = tokio::task::spawn_blocking(move || {
             let mut connection = lock(&state.inner.writer);
+            let changes_before = connection.total_changes();
             let outcome = work(&mut connection);
-            // After the commit and before the answer, so the next read renders afresh. A
-            // refused write changed nothing, but dropping the cache then costs only renders.
-            state.inner.cache.invalidate();
+            // After the commit and before the response, so the next read renders afresh.
+            // Work that changed no row, such as the embargo check that `serve` runs every
+            // second, keeps the cache. A rolled-back change only costs renders.
+            if connection.total_changes() != changes_before {
+                state.inner.cache.invalidate();
+            }
             outcome
         })
         .await

@@ -4,6 +4,7 @@
 use super::assets;
 use super::auth::Viewer;
 use crate::db::elections::{ElectionRow, ElectionState};
+use crate::db::users::Role;
 use axum::response::Html;
 use maud::{DOCTYPE, Markup, html};
 use urne_common::count::StationStatus;
@@ -19,6 +20,7 @@ pub enum Section {
     Results,
     Audit,
     Configuration,
+    Display,
 }
 
 fn document(title: &str, header: Markup, body: Markup, scripts: &[&str]) -> Html<String> {
@@ -102,6 +104,9 @@ pub fn page(
                     li { (link(Section::Hundreds, format!("{base}/hundreds"), "Centaines")) }
                     li { (link(Section::Results, format!("{base}/results"), "Résultats")) }
                     li { (link(Section::Audit, format!("{base}/audit"), "Journal")) }
+                    @if user.role == Role::Administrator {
+                        li { (link(Section::Display, format!("{base}/display"), "Projecteur")) }
+                    }
                 }
             }
         }

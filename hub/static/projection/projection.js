@@ -224,6 +224,7 @@
     main.className = `slide slide-${slide.kind}`;
     main.dataset.kind = slide.kind;
     main.innerHTML = (renderers[slide.kind] || renderers.commune)();
+    document.body.dataset.slides = list.map((s) => s.kind).join(",");
     byId("dots").innerHTML = list.map((s, i) =>
       `<span class="dot${i === slideIndex % list.length ? " current" : ""}">${i + 1}</span>`).join("");
     if (advance || !rotation) {

@@ -13,6 +13,7 @@
 mod areas;
 mod candidates;
 mod commune;
+mod display;
 mod new_election;
 mod parties;
 mod photos;
@@ -108,6 +109,15 @@ pub fn router() -> Router<WebState> {
             "/admin/elections/{id}/candidates/{number}/photo",
             post(photos::upload),
         )
+        .route(
+            "/admin/elections/{id}/display",
+            get(display::page).post(display::save),
+        )
+        .route(
+            "/admin/elections/{id}/display/logo",
+            post(display::upload_logo),
+        )
+        .route("/admin/elections/{id}/embargo", post(display::save_embargo))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 

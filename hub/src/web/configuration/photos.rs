@@ -106,7 +106,7 @@ pub async fn page(
 }
 
 /// Recognises a PNG, JPEG or WebP image from its first bytes.
-fn image_type(body: &[u8]) -> Option<&'static str> {
+pub(super) fn image_type(body: &[u8]) -> Option<&'static str> {
     if body.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
     } else if body.starts_with(&[0xff, 0xd8, 0xff]) {
