@@ -62,4 +62,12 @@
   events.onerror = function () {
     say("Connexion au hub perdue : nouvelle tentative en cours…");
   };
+  // A page in the back/forward cache would keep its stream open and use one of the six
+  // connections Chromium allows per host: close it, and reload if the page comes back.
+  window.addEventListener("pagehide", function () {
+    events.close();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) location.reload();
+  });
 })();

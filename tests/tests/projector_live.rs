@@ -317,9 +317,9 @@ fn every_slide_type_screenshot() {
 
     let browser = ProjectorBrowser::start();
     let gouesnou_path = projector_path(&hub, id, "Gouesnou — soirée électorale");
-    // NOTE: the QR code goes first because after five navigations in one session its
-    // image sometimes never loaded (seen with Debian's Chromium); the cause is not known.
-    for kind in ["qr", "turnout", "commune", "stations", "hundreds", "status"] {
+    // The QR code goes last: it is the sixth page of the session, whose image never
+    // loaded while pages left behind kept their events streams open.
+    for kind in ["turnout", "commune", "stations", "hundreds", "status", "qr"] {
         browser.goto(&hub.url(&format!("{gouesnou_path}&slide={kind}")));
         let drawn = browser.wait_for(Duration::from_secs(10), |b| {
             b.execute("return document.getElementById('slide').dataset.kind || '';")

@@ -257,6 +257,20 @@
     });
   }
 
+  // Chromium keeps a page left by a navigation in its back/forward cache with its events
+  // stream still open, and opens at most six connections per host. After five
+  // navigations the new page's last request (the QR code image) waited for ever, so the
+  // stream closes when the page is hidden and opens again if the page comes back.
+  window.addEventListener("pagehide", () => {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && !source) connect();
+  });
+
   refresh();
   connect();
 })();
