@@ -8,6 +8,7 @@ mod assets;
 mod audit;
 mod auth;
 mod board;
+mod communes;
 mod configuration;
 mod double_entry;
 mod elections;
@@ -72,6 +73,19 @@ where
         .route(&format!("{election}/hundreds"), get(entry::hundreds_picker))
         .route(&format!("{election}/go"), get(entry::go_to_station))
         .route(&format!("{election}/audit"), get(audit::page))
+        .route(&format!("{election}/communes"), get(communes::page))
+        .route(
+            &format!("{election}/communes/list"),
+            post(communes::save_list),
+        )
+        .route(
+            &format!("{election}/communes/{{insee}}"),
+            get(communes::sheet_page).post(communes::save_sheet),
+        )
+        .route(
+            &format!("{election}/communes/{{insee}}/validation"),
+            post(communes::validate),
+        )
         .route(
             &format!("{station}/results"),
             get(results::page).post(results::save),
