@@ -1,6 +1,7 @@
 //! Results of a whole constituency or canton when the race extends beyond the commune
-//! (regroupement de communes): the commune's own stations plus the totals the other
-//! communes of the race phone in, checked with the rules of a station's official record.
+//! (regroupement de communes). They add the commune's own stations to the totals that the
+//! other communes of the race phone in, which are checked with the rules of a station's
+//! official record.
 //!
 //! The commune that runs the hub contributes every station of the election, because an
 //! election is one race: every station shows the same candidates. Each other commune
@@ -70,7 +71,7 @@ pub fn normalize_insee(text: &str) -> Option<String> {
 
 /// Proposes the area of an election's race: the election's own constituency or canton, or
 /// the one every station shares (constituency for législatives and présidentielle, canton
-/// for départementales). `None` when the stations do not say.
+/// for départementales). `None` when the stations name no code, or several.
 pub fn default_area(config: &ElectionConfig) -> Option<GroupingArea> {
     let named = |kind: AreaKind, code: &str| {
         let name = match kind {
@@ -273,8 +274,9 @@ pub struct RaceResults {
     /// the communes together.
     pub area: AreaResults,
     pub progress: RaceProgress,
-    /// True until every station and every listed commune is counted, and whenever the
-    /// outcome rules call the race provisional (présidentielle).
+    /// True until every station and every listed commune is counted, while no other
+    /// commune is listed, and whenever the outcome rules call the race provisional
+    /// (présidentielle).
     pub provisional: bool,
     /// « Résultat provisoire (bureaux de la commune 6/6, communes 2/3) » or « Résultat
     /// définitif ».
@@ -396,12 +398,17 @@ pub fn compute_race(
         candidates,
     };
 
-    let (outcome, outcome_message) = match race_outcome(config, &area, progress.complete) {
+    // Without another commune listed, nothing says the commune is the whole race, so the
+    // result is never called final.
+    let decided = progress.complete && communes_total > 0;
+    let (outcome, outcome_message) = match race_outcome(config, &area, decided) {
         Ok(outcome) => (Some(outcome), None),
         Err(message) => (None, Some(message)),
     };
-    let provisional = !progress.complete || outcome.as_ref().is_some_and(|o| o.provisional);
-    let label = if !progress.complete {
+    let provisional = !decided || outcome.as_ref().is_some_and(|o| o.provisional);
+    let label = if communes_total == 0 {
+        "Résultat provisoire : aucune autre commune n'est listée pour ce territoire".to_string()
+    } else if !progress.complete {
         format!("Résultat provisoire ({})", progress.label)
     } else if provisional {
         "Résultat provisoire : l'élection dépasse ce territoire".to_string()

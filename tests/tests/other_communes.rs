@@ -1,7 +1,7 @@
 // Test code: a failed unwrap is a failed test, with the value in the panic message.
 #![allow(clippy::unwrap_used)]
 //! The whole constituency 29-02 of the législatives 2024 (Finistère's 2nd), built from the
-//! Ministry's per-station files: Gouesnou (29061) counts its own stations, and the other
+//! Ministry's per-station files. Gouesnou (29061) counts its own stations. The other
 //! communes of the race enter their totals by hand, through `import --as-communes`, or in
 //! the web interface while the projector follows. Every expected figure is summed here,
 //! independently of the hub, from the published file.
@@ -56,7 +56,7 @@ impl Totals {
         }
     }
 
-    /// The body of `PUT …/other-communes/{insee}/results`.
+    /// Builds the body of `PUT …/other-communes/{insee}/results`.
     fn write_body(&self, base_version: u64) -> Value {
         let votes: serde_json::Map<String, Value> = self
             .votes
@@ -112,7 +112,7 @@ fn file_totals(relative: &str) -> BTreeMap<String, Totals> {
             if cells.get(panel).is_none_or(|c| c.is_empty()) {
                 continue;
             }
-            let ballot = number(&cells[panel]) as u32;
+            let ballot = u32::try_from(number(&cells[panel])).unwrap();
             let votes = number(&cells[column(&format!("Voix {k}"))]);
             station.votes.insert(ballot, votes);
         }
@@ -182,7 +182,7 @@ fn assert_race_totals(race: &Value, expected: &Totals) {
     let candidates = area["candidates"].as_array().unwrap();
     assert_eq!(candidates.len(), expected.votes.len());
     for candidate in candidates {
-        let number = candidate["ballot_number"].as_u64().unwrap() as u32;
+        let number = u32::try_from(candidate["ballot_number"].as_u64().unwrap()).unwrap();
         assert_eq!(
             candidate["votes"],
             json!(expected.votes[&number]),
@@ -195,7 +195,7 @@ fn assert_race_totals(race: &Value, expected: &Totals) {
     }
 }
 
-/// The file's totals of Gouesnou and the other communes of 29-02 it contains.
+/// Sums the file's totals of Gouesnou and of the other communes of 29-02 it contains.
 fn expected_race(relative: &str) -> Totals {
     let file = file_totals(relative);
     let mut expected = file[HOST].clone();
@@ -289,6 +289,30 @@ fn constituency_sums_published_file() {
     let csv = std::fs::read_to_string(&out).unwrap();
     assert_eq!(csv.lines().count(), 1 + 1 + 3, "{csv}");
     assert!(csv.contains("29011,Bohars,commune,entered"), "{csv}");
+
+    // The printed reports gain the race's report, one row per commune.
+    let folder = directory.path().join("rapports");
+    let output = run_hub(&[
+        "export",
+        "--db",
+        &db.to_string_lossy(),
+        &id.to_string(),
+        "--format",
+        "pdf",
+        "--out",
+        &folder.to_string_lossy(),
+    ]);
+    assert!(output.success, "{}", output.stderr);
+    let report = folder.join("resultats-circonscription.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", &report.to_string_lossy(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("2e circonscription du Finistère"), "{text}");
+    for name in ["Gouesnou", "Bohars", "Guilers", "Brest"] {
+        assert!(text.contains(name), "{name} missing: {text}");
+    }
 }
 
 /// Runs `urne-hub import --as-communes ID FILE`.
@@ -536,4 +560,58 @@ fn commune_sheet_updates_projector() {
         json!(file["29011"].valid_votes)
     );
     projector.screenshot("race");
+}
+
+#[test]
+fn api_import_lists_then_loads() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("urne.sqlite");
+    let id = import_gouesnou(&db, 1);
+    let hub = Hub::serve(&db);
+    let bytes = std::fs::read(fixture(ROUND_1)).unwrap();
+    let send = |results: bool| -> (u16, Value) {
+        let response = hub
+            .client
+            .post(hub.url(&format!(
+                "/api/v1/elections/{id}/other-communes/import?results={results}"
+            )))
+            .bearer_auth(hub.token.as_deref().unwrap())
+            .header("Content-Type", "text/csv")
+            .body(bytes.clone())
+            .send()
+            .unwrap();
+        (response.status().as_u16(), response.json().unwrap())
+    };
+
+    // First only the list, with the file's inscrits.
+    let (status, body) = send(false);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["listed"], json!(2));
+    assert_eq!(body["totals"], json!(0));
+    assert_eq!(body["host_skipped"], json!(true));
+    assert_eq!(body["other_races"].as_array().unwrap().len(), 30);
+    let list = hub.get_json(&format!("/api/v1/elections/{id}/other-communes"));
+    assert_eq!(
+        list["communes"][0]["registered"],
+        json!(file_totals(ROUND_1)["29011"].registered)
+    );
+    let race = hub.get_json(&format!("/api/v1/elections/{id}/race"));
+    assert_eq!(
+        race["progress"]["label"],
+        "bureaux de la commune 6/6, communes 0/2"
+    );
+
+    // Then the totals: the whole race of the file.
+    let (status, body) = send(true);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["listed"], json!(0));
+    assert_eq!(body["totals"], json!(2));
+    let race = hub.get_json(&format!("/api/v1/elections/{id}/race"));
+    assert_race_totals(&race, &expected_race(ROUND_1));
+
+    // A third time changes nothing.
+    let before = snapshot(&hub, id);
+    let (status, body) = send(true);
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(snapshot(&hub, id), before);
 }

@@ -164,3 +164,27 @@ fn insee_codes_normalised() {
     assert_eq!(normalize_insee("Brest"), None);
     assert_eq!(normalize_insee("290190"), None);
 }
+
+#[test]
+fn race_without_communes_stays_provisional() {
+    let empty = OtherCommunes {
+        version: 0,
+        area: None,
+        communes: Vec::new(),
+    };
+    let race = compute_race(
+        summary(),
+        1,
+        &config(),
+        &stations(),
+        &empty,
+        &BTreeMap::new(),
+    );
+    assert!(race.provisional);
+    assert_eq!(race.area.code, "29-02", "the stations' constituency");
+    assert!(
+        race.label.contains("aucune autre commune"),
+        "{}",
+        race.label
+    );
+}

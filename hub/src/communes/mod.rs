@@ -114,9 +114,11 @@ pub fn write_list(
         to_json(&current),
         "la liste des autres communes",
     )?;
+
     let area = area_or_default(request.area.as_ref(), &config)?;
     let (area, listed) =
         check_list(&area, &request.communes, &config.commune.insee_code).map_err(list_error)?;
+    // A commune whose totals count in the race cannot leave it silently.
     let totals = db::communes::totals(&transaction, election_id, None)?;
     if let Some(dropped) = current.communes.iter().find(|c| {
         totals.contains_key(&c.insee_code) && !listed.iter().any(|l| l.insee_code == c.insee_code)
@@ -131,6 +133,7 @@ pub fn write_list(
             ),
         ));
     }
+
     let version = current.version + 1;
     db::communes::write_list(&transaction, election_id, &area, &listed, version)?;
     let after = OtherCommunes {
@@ -221,7 +224,7 @@ fn listed_commune(
 }
 
 /// Decides the status of a commune's totals from their findings, or rejects them.
-fn status_or_refusal(
+fn status_or_rejection(
     findings: &[Finding],
     reason: Option<&str>,
     commune: &OtherCommune,
@@ -316,7 +319,7 @@ pub fn write_totals(
     let ballot_numbers: Vec<u32> = config.candidates.iter().map(|c| c.ballot_number).collect();
     let findings = check_totals(&count, commune.registered, &ballot_numbers);
     let reason = trimmed(request.inconsistency_reason.as_deref());
-    let status = status_or_refusal(&findings, reason, &commune)?;
+    let status = status_or_rejection(&findings, reason, &commune)?;
     let record = StationRecord {
         status,
         count,
@@ -429,7 +432,7 @@ pub struct ImportSummary {
 }
 
 /// Adds the communes of a file to the list and, with `with_totals`, stores their totals,
-/// all in one transaction: one refused commune leaves everything unchanged. A commune
+/// all in one transaction: one rejected commune leaves everything unchanged. A commune
 /// already listed keeps its listed inscrits; one that already has totals rejects the import.
 pub fn import_communes(
     connection: &mut Connection,
@@ -438,7 +441,7 @@ pub fn import_communes(
     with_totals: bool,
     actor: &str,
 ) -> Result<ImportSummary, ServiceError> {
-    let refused = |message: String| format!("import refusé, rien n'a été enregistré : {message}");
+    let rejected = |message: String| format!("import refusé, rien n'a été enregistré : {message}");
     let transaction = db::write_transaction(connection)?;
     let config = if with_totals {
         open_election(&transaction, election_id)?
@@ -449,7 +452,7 @@ pub fn import_communes(
         return Err(invalid(
             "no_commune",
             "file",
-            refused(
+            rejected(
                 "le fichier ne contient aucune autre commune de cette élection (mêmes candidats, \
                  même circonscription) : vérifiez le fichier et le tour"
                     .to_string(),
@@ -472,7 +475,7 @@ pub fn import_communes(
     let (area, merged) =
         check_list(&area, &merged, &config.commune.insee_code).map_err(|error| {
             list_error(communes::ListError {
-                message: refused(error.message),
+                message: rejected(error.message),
                 ..error
             })
         })?;
@@ -507,7 +510,7 @@ pub fn import_communes(
                 .find(|c| c.insee_code == insee)
                 .map_or(entry.commune.registered, |c| c.registered);
             if let Some(existing) = stored.get(insee) {
-                return Err(ServiceError::Conflict(refused(format!(
+                return Err(ServiceError::Conflict(rejected(format!(
                     "la commune {insee} ({}) a déjà des résultats (version {}, par {}) : \
                      corrigez-les depuis sa fiche, ou retirez ses lignes du fichier",
                     entry.commune.name, existing.version, existing.updated_by
@@ -521,7 +524,7 @@ pub fn import_communes(
                     .map(|f| f.message.clone())
                     .collect();
                 return Err(ServiceError::Inconsistent {
-                    message: refused(format!(
+                    message: rejected(format!(
                         "commune {insee} ({}) : {}",
                         entry.commune.name,
                         errors.join(" ; ")

@@ -243,7 +243,15 @@ pub fn export_with(
             summary.files.push(path);
         }
         Format::Pdf => {
-            let reports = pdf::render_all(&snapshot, options.mayor.as_deref(), seats.as_ref())?;
+            let mut reports = pdf::render_all(&snapshot, options.mayor.as_deref(), seats.as_ref())?;
+            let race = race::load(connection, &snapshot)?;
+            if !race.communes.is_empty() {
+                reports.push(pdf::race::render(
+                    &snapshot,
+                    &race,
+                    options.mayor.as_deref(),
+                )?);
+            }
             let folder = output::prepare_folder(out)?;
             for report in reports {
                 let path = folder.join(output::suffixed_name(&report.file_name, &snapshot));

@@ -278,10 +278,26 @@ fn list_forms(
                 }
             }
         }
-        p.hint {
-            "Pour charger toutes les communes depuis le fichier par bureau du ministère : "
-            code { "urne-hub import --as-communes " (id) " FICHIER" }
-            " (ajoutez --configuration-only pour ne créer que la liste)."
+        form.stack method="post" action={ "/admin/elections/" (id) "/communes/import" }
+            enctype="multipart/form-data" {
+            (layout::csrf_field(viewer))
+            fieldset {
+                legend { "Charger les communes depuis le fichier du ministère" }
+                p.field {
+                    label for="communes_file" { "Fichier par bureau de vote (CSV)" }
+                    input #communes_file type="file" name="file" required
+                        accept=".csv,.txt,text/csv";
+                }
+                p.field {
+                    input #with_totals type="checkbox" name="with_totals" value="1";
+                    label for="with_totals" { "Enregistrer aussi leurs résultats (élection ouverte)" }
+                }
+                p.hint {
+                    "Les bureaux de chaque autre commune de la même élection sont additionnés ;                      les lignes de la commune du hub sont ignorées. Tout ou rien. En ligne de                      commande : "
+                    code { "urne-hub import --as-communes " (id) " FICHIER" }
+                }
+                p.actions { button type="submit" { "Charger le fichier" } }
+            }
         }
     }
 }
@@ -845,4 +861,74 @@ pub async fn validate(
         .into_response()),
         Err(error) => Err(PageError::from(error)),
     }
+}
+
+/// `POST /admin/elections/{id}/communes/import`: a Ministry file sent from the list page.
+pub async fn import_file(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let upload = super::configuration::upload::read_upload(&viewer, &headers, multipart).await?;
+    let (row, config) = load(&state, &id).await?;
+    if viewer.user().role != Role::Administrator {
+        return Err(PageError::Forbidden(format!(
+            "la liste des autres communes est réservée aux administrateurs, votre rôle est {} : \
+             rien n'a été enregistré",
+            viewer.user().role.label_fr()
+        )));
+    }
+    let with_totals = upload.fields.get("with_totals") == Some("1");
+    let files: Vec<(String, Vec<u8>)> = upload
+        .files
+        .into_iter()
+        .map(|file| (file.file_name, file.bytes))
+        .collect();
+    let election_id = row.summary.id;
+    let actor = viewer.login().to_string();
+    let written = state
+        .app
+        .write(move |connection| {
+            let imported =
+                communes::read_race_files(connection, election_id, &files).and_then(|found| {
+                    communes::import_communes(
+                        connection,
+                        election_id,
+                        &found.communes,
+                        with_totals,
+                        &actor,
+                    )
+                });
+            match imported {
+                Ok(summary) => {
+                    let event = summary.event.clone();
+                    Ok((Ok(summary), vec![event]))
+                }
+                Err(error @ crate::service::ServiceError::Internal(_)) => Err(error),
+                Err(error) => Ok((Err(error), vec![])),
+            }
+        })
+        .await?;
+    let notice = match written {
+        Ok(summary) => layout::message(
+            "success",
+            &format!(
+                "Fichier chargé : {} communes ajoutées à la liste, {} résultats enregistrés.",
+                summary.listed, summary.totals
+            ),
+        ),
+        Err(error) => layout::message("error", &capitalise(&error.to_string())),
+    };
+    let (list, race) = load_race(&state, &row, &config).await?;
+    Ok(render_list(
+        &viewer,
+        &row,
+        &config,
+        &list,
+        &race,
+        notice,
+        StatusCode::OK,
+    ))
 }

@@ -9,7 +9,7 @@ mod audit;
 mod auth;
 mod board;
 mod communes;
-mod configuration;
+pub(crate) mod configuration;
 mod double_entry;
 mod elections;
 mod entry;
@@ -77,6 +77,11 @@ where
         .route(
             &format!("{election}/communes/list"),
             post(communes::save_list),
+        )
+        .route(
+            &format!("{election}/communes/import"),
+            post(communes::import_file)
+                .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024)),
         )
         .route(
             &format!("{election}/communes/{{insee}}"),
