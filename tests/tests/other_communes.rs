@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use urne_tests::browser::{Browser, PASSWORD, gouesnou_site, one_browser_test_at_a_time};
-use urne_tests::{Hub, fixture, import, run_hub};
+use urne_tests::{Hub, fixture, import, run_hub, wait_until};
 
 const ROUND_1: &str =
     "formats/ministere_csv_bv_LG2024T1_circos_29-02_29-03_sans_brest_plouzane.csv";
@@ -262,6 +262,42 @@ fn constituency_sums_published_file() {
         .find(|c| c["insee_code"] == BREST.0)
         .unwrap();
     assert_eq!(brest["status"], "not_arrived");
+
+    // The public site publishes the race as a page, JSON and CSV.
+    let expected_valid = json!(expected_race(ROUND_1).valid_votes);
+    let published = wait_until(Duration::from_secs(15), || {
+        let response = hub
+            .client
+            .get(hub.url(&format!("/public/{id}/regroupement.json")))
+            .send()
+            .unwrap();
+        response.status().as_u16() == 200
+            && response.json::<Value>().unwrap()["area"]["valid_votes"] == expected_valid
+    });
+    assert!(published, "the public site never showed the race");
+    let page = hub
+        .client
+        .get(hub.url(&format!("/public/{id}/regroupement.html")))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    for name in [
+        "Bohars",
+        "Guilers",
+        "Brest",
+        "2e circonscription du Finistère",
+    ] {
+        assert!(page.contains(name), "{name} missing from the public page");
+    }
+    let public_csv = hub
+        .client
+        .get(hub.url(&format!("/public/{id}/regroupement-communes.csv")))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(public_csv.lines().count(), 1 + 3, "{public_csv}");
 
     // The other communes' entries are in the audit log with the figures.
     let audit = hub.get_json(&format!("/api/v1/elections/{id}/audit"));
