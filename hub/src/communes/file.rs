@@ -45,8 +45,8 @@ fn same_candidates(config: &ElectionConfig, read: &ElectionConfig) -> bool {
 /// election's race and sums them.
 ///
 /// A station belongs to the race when the file names its constituency and it is the
-/// area's (for a constituency area), or else when its election shows the same candidates
-/// as the race: files of the législatives 2024 give no constituency, and their races
+/// area's (for a constituency area). Otherwise its election must show the same candidates
+/// as the race, because files of the législatives 2024 give no constituency and their races
 /// differ by their candidates.
 pub fn race_communes(
     read: Vec<CommuneElections>,

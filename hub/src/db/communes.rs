@@ -89,12 +89,12 @@ pub fn write_list(
             version
         ],
     )?;
-    let kept: Vec<&str> = communes.iter().map(|c| c.insee_code.as_str()).collect();
+    let listed: Vec<&str> = communes.iter().map(|c| c.insee_code.as_str()).collect();
     let existing: Vec<String> = connection
         .prepare_cached("SELECT insee_code FROM other_commune WHERE election_id = ?1")?
         .query_map(params![election_id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for insee in existing.iter().filter(|c| !kept.contains(&c.as_str())) {
+    for insee in existing.iter().filter(|c| !listed.contains(&c.as_str())) {
         connection.execute(
             "DELETE FROM other_commune WHERE election_id = ?1 AND insee_code = ?2",
             params![election_id, insee],

@@ -1,6 +1,6 @@
--- Other communes of a race (regroupement de communes): the constituency or canton an
--- election belongs to, the communes that vote in it besides the hub's own, and the totals
--- they phone in, stored with the same statuses and versions as a station's results.
+-- Other communes of a race (regroupement de communes). The tables store the constituency
+-- or canton of an election, the communes that vote in it besides the hub's own, and the
+-- totals they phone in, with the same statuses and versions as a station's results.
 
 CREATE TABLE other_commune_area (
     election_id INTEGER PRIMARY KEY REFERENCES election (id) ON DELETE CASCADE,

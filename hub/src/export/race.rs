@@ -96,8 +96,8 @@ fn header(race: &RaceResults) -> Vec<String> {
     header
 }
 
-/// One row per commune: the host from its counted stations (`bureaux`), then each other
-/// commune's totals (`commune`), blank figures for a commune that has not arrived.
+/// Writes one row per commune: the host from its counted stations (`bureaux`), then each
+/// other commune's totals (`commune`), with blank figures for a commune not yet arrived.
 pub(crate) fn csv(race: &RaceResults, host_insee: &str) -> Result<Vec<u8>, ExportError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header(race)).map_err(render_error)?;

@@ -37,7 +37,7 @@ const COUNT_FIELDS: [(&str, &str); 6] = [
     ("valid_votes", "Suffrages exprimés"),
 ];
 
-/// Whether the user may key other communes' totals: supervisors and administrators, and
+/// Returns whether the user may key other communes' totals: supervisors and administrators, and
 /// clerks who are not limited to some of the commune's stations.
 fn may_enter_communes(viewer: &Viewer) -> bool {
     let user = viewer.user();
@@ -374,7 +374,7 @@ pub async fn save_list(
     }
     let (list, _) = load_race(&state, &row, &config).await?;
     let election_id = row.summary.id;
-    let refused = match changed_list(&submission.fields, &list, &config) {
+    let rejection = match changed_list(&submission.fields, &list, &config) {
         Err(message) => message,
         Ok(request) => {
             let actor = viewer.login().to_string();
@@ -409,7 +409,7 @@ pub async fn save_list(
     let (list, race) = load_race(&state, &row, &config).await?;
     let notice = layout::message(
         "error",
-        &format!("{} ; rien n'a été enregistré.", capitalise(&refused)),
+        &format!("{} ; rien n'a été enregistré.", capitalise(&rejection)),
     );
     Ok(render_list(
         &viewer,

@@ -103,6 +103,7 @@ fn communes_table(snapshot: &Snapshot, race: &RaceResults, with_surname: bool) -
             .iter()
             .map(|candidate| Column::figure(&candidate_header(candidate, with_surname))),
     );
+
     let mut rows = vec![Row::new(figures_row(
         snapshot.config.commune.name.clone(),
         race.host.progress.label.clone(),
@@ -140,12 +141,14 @@ fn communes_table(snapshot: &Snapshot, race: &RaceResults, with_surname: bool) -
         }
         rows.push(Row::new(cells));
     }
+
     let area = &race.area;
     rows.push(Row::total(figures_row(
         "Total".to_string(),
         race.progress.label.clone(),
         area,
     )));
+
     let mut shares = vec![
         "%".to_string(),
         String::new(),
