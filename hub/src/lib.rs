@@ -2,6 +2,7 @@
 //! events stream. The `urne-hub` binary is the command line over this library.
 
 pub mod api;
+pub mod communes;
 pub mod db;
 pub mod demo;
 pub mod export;

@@ -81,6 +81,11 @@ enum Command {
         /// Import the configuration only (stations, inscrits, candidates), not the results.
         #[arg(long)]
         configuration_only: bool,
+        /// Load a Ministry per-station file as the totals of the other communes of this
+        /// existing election's race, each commune's stations summed; the commune's own rows
+        /// are skipped. With --configuration-only, only lists the communes.
+        #[arg(long, value_name = "ELECTION_ID")]
+        as_communes: Option<i64>,
         /// Files read together: result files, and optional station and candidate files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -134,7 +139,8 @@ enum Command {
         /// Election id, as `urne-hub import` printed it.
         id: i64,
         /// prefecture-xml (or prefecture-xml:feed-2024, prefecture-xml:commune-feed-2022),
-        /// prefecture-seats-xml, opendata-csv, long-csv, json or pdf.
+        /// prefecture-seats-xml, opendata-csv, long-csv, json or pdf; race-json and race-csv
+        /// for the whole constituency or canton with the other communes' totals.
         #[arg(long)]
         format: String,
         /// File to write, or folder: the PDF reports go into this folder, and a one-file
@@ -254,8 +260,12 @@ fn run(command: Command) -> anyhow::Result<()> {
             commune_name,
             label,
             configuration_only,
+            as_communes,
             paths,
         } => {
+            if let Some(id) = as_communes {
+                return import_other_communes(&db, id, &paths, !configuration_only);
+            }
             let options = import::ImportOptions {
                 commune,
                 kind: kind
@@ -459,6 +469,61 @@ fn import_files(
             election.id, election.label, election.stations, election.candidates, election.results
         );
     }
+    Ok(())
+}
+
+/// Loads the other communes of an election's race from Ministry files, all or nothing.
+fn import_other_communes(
+    db: &Path,
+    election_id: i64,
+    paths: &[PathBuf],
+    with_totals: bool,
+) -> anyhow::Result<()> {
+    if !db.exists() {
+        anyhow::bail!(
+            "base {} introuvable : indiquez --db, ou importez d'abord l'élection",
+            db.display()
+        );
+    }
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("impossible de lire {}", path.display()))?;
+        files.push((path.display().to_string(), bytes));
+    }
+    let mut connection = db::open(db)?;
+    let found = urne_hub::communes::read_race_files(&connection, election_id, &files)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let summary = urne_hub::communes::import_communes(
+        &mut connection,
+        election_id,
+        &found.communes,
+        with_totals,
+        "import",
+    )
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for entry in &found.communes {
+        println!(
+            "{}\t{} — {} bureaux, {} inscrits, {} exprimés",
+            entry.commune.insee_code,
+            entry.commune.name,
+            entry.stations,
+            entry.count.registered,
+            entry.count.valid_votes
+        );
+    }
+    eprintln!(
+        "{} communes ajoutées à la liste, {} résultats de communes enregistrés ; {} communes \
+         du fichier votent dans une autre circonscription{}",
+        summary.listed,
+        summary.totals,
+        found.other_races.len(),
+        if found.host_skipped {
+            " ; les lignes de la commune du hub sont ignorées (ses bureaux sont saisis à part)"
+        } else {
+            ""
+        }
+    );
     Ok(())
 }
 

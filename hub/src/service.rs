@@ -50,7 +50,7 @@ impl From<rusqlite::Error> for ServiceError {
     }
 }
 
-fn invalid(code: &'static str, field: &str, message: String) -> ServiceError {
+pub(crate) fn invalid(code: &'static str, field: &str, message: String) -> ServiceError {
     ServiceError::Invalid {
         code,
         field: Some(field.to_string()),
@@ -115,7 +115,7 @@ pub struct ValidationWrite {
 }
 
 /// Loads an election's configuration and checks that figures may be written to it.
-fn open_election(
+pub(crate) fn open_election(
     connection: &Connection,
     election_id: i64,
 ) -> Result<ElectionConfig, ServiceError> {
@@ -146,7 +146,7 @@ fn station_of(config: &ElectionConfig, code: &str) -> Result<StationCode, Servic
     Ok(station)
 }
 
-fn check_base_version(
+pub(crate) fn check_base_version(
     base_version: u64,
     current_version: u64,
     current: serde_json::Value,
@@ -196,7 +196,7 @@ fn max_turnout(entries: &BTreeMap<String, TurnoutEntry>) -> Option<(u32, String)
         .max()
 }
 
-fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 

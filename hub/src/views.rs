@@ -17,6 +17,8 @@ pub enum View {
     Hundreds,
     Seats,
     Outcome,
+    /// Results of the whole constituency or canton, with the other communes' totals.
+    Race,
 }
 
 impl View {
@@ -28,6 +30,7 @@ impl View {
             View::Hundreds => "hundreds",
             View::Seats => "seats",
             View::Outcome => "outcome",
+            View::Race => "race",
         }
     }
 }
@@ -139,7 +142,28 @@ fn render_in_snapshot(
                 &records,
             ))
         }
+        View::Race => serde_json::to_vec(&race_results(connection, &row, &config)?),
     }
     .map_err(|e| ServiceError::Internal(e.into()))?;
     Ok((version, body))
+}
+
+/// Computes the results of the whole race: the commune's stations and the other communes.
+pub fn race_results(
+    connection: &Connection,
+    row: &ElectionRow,
+    config: &ElectionConfig,
+) -> Result<urne_common::communes::RaceResults, ServiceError> {
+    let election_id = row.summary.id;
+    let records = figures::final_records(connection, election_id)?;
+    let list = db::communes::list(connection, election_id)?;
+    let totals = db::communes::totals(connection, election_id, None)?;
+    Ok(urne_common::communes::compute_race(
+        row.summary.clone(),
+        u64::try_from(row.data_version).unwrap_or(0),
+        config,
+        &records,
+        &list,
+        &totals,
+    ))
 }

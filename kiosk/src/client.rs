@@ -153,6 +153,9 @@ impl HubClient {
         let turnout: Option<TurnoutView> = self.get(&format!("{prefix}/turnout"), true)?;
         let hundreds: Option<HundredsView> = self.get(&format!("{prefix}/hundreds"), true)?;
         let seats: Option<SeatsSummary> = self.get(&format!("{prefix}/seats"), true)?;
+        let race: Option<crate::race::RaceSummary> = self
+            .get::<crate::race::RaceSummary>(&format!("{prefix}/race"), true)?
+            .filter(crate::race::RaceSummary::has_other_communes);
         Ok(Snapshot {
             hub: self.base.clone(),
             election_id: id,
@@ -162,6 +165,7 @@ impl HubClient {
             turnout,
             hundreds,
             seats,
+            race,
         })
     }
 

@@ -10,6 +10,7 @@ pub mod format;
 pub mod hardware;
 pub mod headless;
 pub mod idle;
+pub mod race;
 pub mod snapshot;
 pub mod ui;
 pub mod view;

@@ -20,6 +20,9 @@ pub struct Snapshot {
     pub hundreds: Option<HundredsView>,
     /// `None` for elections without list seats (the hub answers 404).
     pub seats: Option<SeatsSummary>,
+    /// The whole constituency or canton; `None` when the hub lists no other commune.
+    #[serde(default)]
+    pub race: Option<crate::race::RaceSummary>,
 }
 
 /// The part of the hub's `/seats` view the kiosk draws; the hub sends more fields, which

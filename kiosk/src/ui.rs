@@ -194,6 +194,10 @@ fn show_snapshot(window: &KioskWindow, state: &State) {
     window.set_data_time(data_time.into());
     window.set_commune_figures(view::model_of(view::area_figures(&results.commune)));
     window.set_commune_rows(view::model_of(view::commune_rows(snapshot)));
+    window.set_has_race(snapshot.race.is_some());
+    window.set_race_title(crate::race::title(snapshot).unwrap_or_default().into());
+    window.set_race_figures(view::model_of(crate::race::figures(snapshot)));
+    window.set_race_rows(view::model_of(crate::race::rows(snapshot)));
     window.set_stations(view::model_of(view::station_tiles(snapshot)));
     if let Some(detail) = state
         .selected_station

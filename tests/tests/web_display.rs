@@ -148,7 +148,7 @@ fn display_settings_reach_open_projector() {
     let commune = row_of(&browser, "commune");
     let seats = row_of(&browser, "seats");
     set_value(&browser, &format!("slide_position_{qr}"), "1");
-    set_value(&browser, &format!("slide_position_{turnout}"), "7");
+    set_value(&browser, &format!("slide_position_{turnout}"), "8");
     set_value(&browser, &format!("slide_seconds_{commune}"), "20");
     browser.execute(&format!(
         "document.getElementById('slide_shown_{seats}').checked = false; return true;"
@@ -168,7 +168,9 @@ fn display_settings_reach_open_projector() {
     let order = slide_kinds(&stored);
     assert_eq!(
         order,
-        ["qr", "commune", "stations", "hundreds", "status", "turnout"]
+        [
+            "qr", "commune", "race", "stations", "hundreds", "status", "turnout"
+        ]
     );
     assert_eq!(stored["settings"]["slides"][1]["seconds"], 20);
     assert_eq!(stored["settings"]["title"], "Soirée électorale à Gouesnou");
@@ -184,7 +186,8 @@ fn display_settings_reach_open_projector() {
         projector.text("#title")
     );
     let shown_order = projector.execute("return document.body.dataset.slides || '';");
-    // The seats slide is offered only for list ballots, so législatives skip it anyway.
+    // The seats slide is offered only for list ballots, and the race slide only once other
+    // communes are listed, so both stay off here.
     assert_eq!(
         shown_order.as_str().unwrap(),
         "qr,commune,stations,hundreds,status,turnout"

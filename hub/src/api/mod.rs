@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented in docs/api.md.
 
+mod communes;
 mod display;
 mod events;
 mod extract;
@@ -79,6 +80,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/elections/{id}/embargo",
             get(display::get_embargo).put(display::put_embargo),
+        )
+        .route(
+            "/elections/{id}/race",
+            get(communes::race).route_layer(embargo.clone()),
+        )
+        .route(
+            "/elections/{id}/other-communes",
+            get(communes::get_list).put(communes::put_list),
+        )
+        .route(
+            "/elections/{id}/other-communes/import",
+            post(communes::import),
+        )
+        .route(
+            "/elections/{id}/other-communes/{insee}/results",
+            put(communes::put_totals),
+        )
+        .route(
+            "/elections/{id}/other-communes/{insee}/validation",
+            post(communes::validation),
         )
         .route("/events", get(events::stream))
         .method_not_allowed_fallback(method_not_allowed);

@@ -39,7 +39,7 @@ pub async fn list_elections(
     Ok(Json(json!({ "elections": elections })))
 }
 
-async fn view(
+pub(super) async fn view(
     state: AppState,
     id: String,
     which: View,

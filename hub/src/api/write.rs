@@ -145,7 +145,7 @@ fn describe_body_error(path: &str, error: &serde_json::Error) -> (String, String
     )
 }
 
-fn outcome_body(outcome: WriteOutcome) -> Json<serde_json::Value> {
+pub(super) fn outcome_body(outcome: WriteOutcome) -> Json<serde_json::Value> {
     Json(serde_json::json!({
         "version": outcome.version,
         "status": outcome.status,

@@ -6,8 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 /// Slides the projector knows, in their default order.
-pub const SLIDE_KINDS: [&str; 7] = [
-    "turnout", "commune", "stations", "hundreds", "seats", "status", "qr",
+/// `race` shows the whole constituency or canton, and only once other communes are listed.
+pub const SLIDE_KINDS: [&str; 8] = [
+    "turnout", "commune", "race", "stations", "hundreds", "seats", "status", "qr",
 ];
 
 /// One slide of the projector's rotation.

@@ -6,6 +6,7 @@
 //! failing with "database is busy" when a reader upgrades.
 
 pub mod audit;
+pub mod communes;
 pub mod display;
 pub mod elections;
 pub mod events;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_lists.sql"),
     include_str!("schema_display.sql"),
     include_str!("schema_reference.sql"),
+    include_str!("schema_communes.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

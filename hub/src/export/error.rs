@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub enum ExportError {
     #[error(
         "format d'export inconnu « {0} » : utilisez prefecture-xml, prefecture-seats-xml, \
-         opendata-csv, long-csv, json ou pdf"
+         opendata-csv, long-csv, json, pdf, race-json ou race-csv"
     )]
     UnknownFormat(String),
 

@@ -18,6 +18,7 @@ mod error;
 mod opendata;
 mod output;
 mod pdf;
+mod race;
 mod seats;
 mod snapshot;
 pub mod xml;
@@ -49,17 +50,23 @@ pub enum Format {
     Json,
     /// The printed reports, one PDF file each, in the folder `out`.
     Pdf,
+    /// Results of the whole constituency or canton with the other communes, as JSON.
+    RaceJson,
+    /// One row per commune of the constituency or canton.
+    RaceCsv,
 }
 
 impl Format {
     /// Names accepted on the command line, in the order the help lists them.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 8] = [
         "prefecture-xml",
         "prefecture-seats-xml",
         "opendata-csv",
         "long-csv",
         "json",
         "pdf",
+        "race-json",
+        "race-csv",
     ];
 
     /// Name on the command line (`prefecture-xml`).
@@ -71,6 +78,8 @@ impl Format {
             Format::LongCsv => "long-csv",
             Format::Json => "json",
             Format::Pdf => "pdf",
+            Format::RaceJson => "race-json",
+            Format::RaceCsv => "race-csv",
         }
     }
 }
@@ -105,6 +114,8 @@ impl FromStr for Format {
             "long-csv" => Ok(Format::LongCsv),
             "json" => Ok(Format::Json),
             "pdf" => Ok(Format::Pdf),
+            "race-json" => Ok(Format::RaceJson),
+            "race-csv" => Ok(Format::RaceCsv),
             _ => Err(ExportError::UnknownFormat(text.to_string())),
         }
     }
@@ -232,13 +243,35 @@ pub fn export_with(
             summary.files.push(path);
         }
         Format::Pdf => {
-            let reports = pdf::render_all(&snapshot, options.mayor.as_deref(), seats.as_ref())?;
+            let mut reports = pdf::render_all(&snapshot, options.mayor.as_deref(), seats.as_ref())?;
+            let race = race::load(connection, &snapshot)?;
+            if !race.communes.is_empty() {
+                reports.push(pdf::race::render(
+                    &snapshot,
+                    &race,
+                    options.mayor.as_deref(),
+                )?);
+            }
             let folder = output::prepare_folder(out)?;
             for report in reports {
                 let path = folder.join(output::suffixed_name(&report.file_name, &snapshot));
                 output::write_checked(&path, &report.bytes, |_| Ok(()))?;
                 summary.files.push(path);
             }
+        }
+        Format::RaceJson => {
+            let race = race::load(connection, &snapshot)?;
+            let bytes = race::json(&race)?;
+            let path = output::file_path(out, &snapshot, "circonscription", "json")?;
+            output::write_checked(&path, &bytes, |written| race::check_json(&race, written))?;
+            summary.files.push(path);
+        }
+        Format::RaceCsv => {
+            let race = race::load(connection, &snapshot)?;
+            let bytes = race::csv(&race, &snapshot.config.commune.insee_code)?;
+            let path = output::file_path(out, &snapshot, "circonscription-communes", "csv")?;
+            output::write_checked(&path, &bytes, |written| race::check_csv(&race, written))?;
+            summary.files.push(path);
         }
     }
     tracing::info!(election_id, format = %format, files = summary.files.len(), "export done");

@@ -12,6 +12,7 @@
 
 mod batch;
 mod blocks;
+mod by_commune;
 mod calendar;
 mod commune;
 pub mod demo;
@@ -28,6 +29,8 @@ mod table;
 mod toulouse;
 mod values;
 mod wide;
+
+pub use by_commune::{CommuneElections, read_by_commune};
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

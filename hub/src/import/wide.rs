@@ -87,7 +87,7 @@ impl FixedColumns {
         })
     }
 
-    fn commune(&self, table: &Table, row: &Row) -> Result<CommuneId, ImportError> {
+    pub(crate) fn commune(&self, table: &Table, row: &Row) -> Result<CommuneId, ImportError> {
         let department_text = self.department.map_or("", |column| row.get(column));
         let department = match self.department {
             Some(column) => Some(normalize_department(department_text).ok_or_else(|| {

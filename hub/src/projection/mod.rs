@@ -190,6 +190,11 @@ fn bundle(
         .and_then(|seats| site::municipal_groups(&results, seats))
         .filter(|groups| !groups.is_empty())
         .map(|groups| site::markup_string(charts::hemicycle_svg(&groups, "Conseil municipal")));
+    let race: Option<Value> = if db::communes::list(connection, id)?.communes.is_empty() {
+        None
+    } else {
+        Some(parse(&cached_view(state, connection, id, View::Race)?)?)
+    };
     let settings = db::display::find(connection, id)?
         .map(|stored| stored.settings)
         .unwrap_or_default();
@@ -214,6 +219,7 @@ fn bundle(
         "hundreds": hundreds,
         "seats": seats,
         "hemicycle_svg": hemicycle,
+        "race": race,
         "photos": db::display::photo_numbers(connection, id)?,
         "logo": db::display::logo(connection)?.map(|logo| logo.sha256),
         "data_at": data_at,

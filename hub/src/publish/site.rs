@@ -234,10 +234,17 @@ fn generate_election(
         hundreds_csv(&hundreds),
     );
 
+    let race_list = db::communes::list(connection, id)?;
+    let race_name = race_list
+        .area
+        .as_ref()
+        .filter(|_| !race_list.communes.is_empty())
+        .map(|area| area.name.clone());
     let context = PageContext {
         results: &results,
         stamp: stamp.as_deref(),
         has_seats: seats.is_some(),
+        race: race_name.as_deref(),
     };
     site.add_html(
         format!("{id}/index.html"),
@@ -297,6 +304,7 @@ fn generate_election(
             hundreds_page(&context, &hundreds),
         ),
     );
+    race_files(connection, id, &context, site)?;
     if let Some(seats) = &seats {
         site.add_html(
             format!("{id}/sieges.html"),
@@ -315,6 +323,8 @@ struct PageContext<'a> {
     results: &'a ElectionResults,
     stamp: Option<&'a str>,
     has_seats: bool,
+    /// Name of the constituency or canton when other communes are listed.
+    race: Option<&'a str>,
 }
 
 fn heading(context: &PageContext<'_>, subtitle: &str) -> Markup {
@@ -411,6 +421,14 @@ fn commune_page(context: &PageContext<'_>) -> Markup {
             li { a href="centaines.json" { "Centaines (JSON)" } }
             li { a href="centaines.csv" { "Centaines (CSV)" } }
             @if context.has_seats { li { a href="sieges.json" { "Sièges (JSON)" } } }
+        }
+        @if let Some(name) = context.race {
+            h2 { "Toutes les communes" }
+            p { a href="regroupement.html" { "Résultats de la " (name) ", avec les autres communes" } }
+            ul {
+                li { a href="regroupement.json" { "Toutes les communes (JSON)" } }
+                li { a href="regroupement-communes.csv" { "Toutes les communes (CSV)" } }
+            }
         }
     }
 }
@@ -692,4 +710,91 @@ fn hundreds_csv(hundreds: &HundredsView) -> Vec<u8> {
 pub fn markup_string(markup: Markup) -> String {
     let PreEscaped(text) = markup;
     text
+}
+
+/// Adds the page, JSON and CSV of the whole constituency or canton, when other communes
+/// are listed.
+fn race_files(
+    connection: &Connection,
+    id: i64,
+    context: &PageContext<'_>,
+    site: &mut Site,
+) -> Result<(), ServiceError> {
+    if context.race.is_none() {
+        return Ok(());
+    }
+    let (body, race): (_, serde_json::Value) = view(connection, id, View::Race)?;
+    site.add(format!("{id}/regroupement.json"), "application/json", body);
+    let area: AreaResults = serde_json::from_value(race["area"].clone())
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let label = race["label"].as_str().unwrap_or_default().to_string();
+    let communes = race["communes"].as_array().cloned().unwrap_or_default();
+    let mut rows = vec![vec![
+        "code_insee".to_string(),
+        "commune".to_string(),
+        "etat".to_string(),
+        "inscrits".to_string(),
+        "votants".to_string(),
+        "exprimes".to_string(),
+    ]];
+    for commune in &communes {
+        let count = &commune["count"];
+        let cell = |field: &str| {
+            count[field]
+                .as_u64()
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        rows.push(vec![
+            commune["insee_code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            commune["name"].as_str().unwrap_or_default().to_string(),
+            commune["status"].as_str().unwrap_or_default().to_string(),
+            commune["registered"].to_string(),
+            cell("voters"),
+            cell("valid_votes"),
+        ]);
+    }
+    site.add(
+        format!("{id}/regroupement-communes.csv"),
+        "text/csv; charset=utf-8",
+        csv_bytes(rows),
+    );
+    let title = format!("{} — {}", area.name, context.results.election.label);
+    let page = html! {
+        (heading(context, &format!("{} : toutes les communes", area.name)))
+        p class="subtitle" { (label) }
+        (area_figures(&area))
+        h2 { "Communes" }
+        table {
+            caption { "Résultats transmis par les autres communes" }
+            thead { tr {
+                th scope="col" { "Commune" } th scope="col" { "État" }
+                th scope="col" { "Votants" } th scope="col" { "Exprimés" }
+            } }
+            tbody {
+                tr {
+                    th scope="row" { (context.results.commune.name) }
+                    td { (context.results.commune.progress.label) }
+                    td class="number" { (context.results.commune.voters) }
+                    td class="number" { (context.results.commune.valid_votes) }
+                }
+                @for commune in &communes {
+                    tr {
+                        th scope="row" { (commune["name"].as_str().unwrap_or_default()) }
+                        td { (commune["status_label"].as_str().unwrap_or_default()) }
+                        td class="number" { (commune["count"]["voters"].as_u64().map(|v| v.to_string()).unwrap_or_else(|| "—".into())) }
+                        td class="number" { (commune["count"]["valid_votes"].as_u64().map(|v| v.to_string()).unwrap_or_else(|| "—".into())) }
+                    }
+                }
+            }
+        }
+    };
+    site.add_html(
+        format!("{id}/regroupement.html"),
+        layout(&title, 1, context.results.election.rehearsal, page),
+    );
+    Ok(())
 }

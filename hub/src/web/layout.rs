@@ -21,6 +21,8 @@ pub enum Section {
     Audit,
     Configuration,
     Display,
+    /// The other communes of the race and their totals.
+    Communes,
 }
 
 fn document(title: &str, header: Markup, body: Markup, scripts: &[&str]) -> Html<String> {
@@ -103,6 +105,9 @@ pub fn page(
                     li { (link(Section::Turnout, format!("{base}/turnout"), "Participation")) }
                     li { (link(Section::Hundreds, format!("{base}/hundreds"), "Centaines")) }
                     li { (link(Section::Results, format!("{base}/results"), "Résultats")) }
+                    @if row.summary.kind != urne_common::election::ElectionKind::Municipal {
+                        li { (link(Section::Communes, format!("{base}/communes"), "Autres communes")) }
+                    }
                     li { (link(Section::Audit, format!("{base}/audit"), "Journal")) }
                     @if user.role == Role::Administrator {
                         li { (link(Section::Display, format!("{base}/display"), "Projecteur")) }

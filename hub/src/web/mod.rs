@@ -8,7 +8,8 @@ mod assets;
 mod audit;
 mod auth;
 mod board;
-mod configuration;
+mod communes;
+pub(crate) mod configuration;
 mod double_entry;
 mod elections;
 mod entry;
@@ -72,6 +73,24 @@ where
         .route(&format!("{election}/hundreds"), get(entry::hundreds_picker))
         .route(&format!("{election}/go"), get(entry::go_to_station))
         .route(&format!("{election}/audit"), get(audit::page))
+        .route(&format!("{election}/communes"), get(communes::page))
+        .route(
+            &format!("{election}/communes/list"),
+            post(communes::save_list),
+        )
+        .route(
+            &format!("{election}/communes/import"),
+            post(communes::import_file)
+                .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024)),
+        )
+        .route(
+            &format!("{election}/communes/{{insee}}"),
+            get(communes::sheet_page).post(communes::save_sheet),
+        )
+        .route(
+            &format!("{election}/communes/{{insee}}/validation"),
+            post(communes::validate),
+        )
         .route(
             &format!("{station}/results"),
             get(results::page).post(results::save),

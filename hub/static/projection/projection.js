@@ -8,7 +8,8 @@
   const pinned = params.get("slide");
   const electionId = document.body.dataset.election;
   const EVENT_KINDS = ["final_results", "validation", "turnout", "hundred", "election",
-    "seats", "double_entry", "display", "embargo", "message"];
+    "seats", "double_entry", "display", "embargo", "message", "other_communes",
+    "other_commune_results", "other_commune_validation"];
   const LOST_MESSAGE_AFTER_MS = 3000;
 
   let data = null;
@@ -118,7 +119,8 @@
   }
 
   function slides() {
-    const available = (kind) => kind !== "seats" || Boolean(data.hemicycle_svg);
+    const available = (kind) => (kind !== "seats" || Boolean(data.hemicycle_svg))
+      && (kind !== "race" || Boolean(data.race));
     const list = data.settings.slides.filter((slide) => available(slide.kind));
     if (pinned) return list.filter((s) => s.kind === pinned).concat(
       list.some((s) => s.kind === pinned) ? [] : [{ kind: pinned, seconds: 12 }]);
@@ -168,6 +170,17 @@
         <ol class="candidates${sizeClass(commune.candidates.length)}">${candidateRows(commune.candidates, (c) => c.share_of_valid_votes)}</ol>
         <p class="figures">Votants ${commune.voters.toLocaleString("fr-FR")} (${percentText(commune.turnout_of_counted)})
           · blancs ${commune.blank} · nuls ${commune.invalid} · exprimés ${commune.valid_votes.toLocaleString("fr-FR")}</p>`;
+    },
+    race() {
+      const race = data.race;
+      if (!race) return `<h2>Circonscription</h2><p class="waiting">Aucune autre commune listée</p>`;
+      const area = race.area;
+      const status = race.provisional ? "Résultat provisoire" : "Résultat définitif";
+      return `<h2>${escape(area.name)} — toutes les communes</h2>
+        <p class="figures">${escape(race.progress.label)}</p>
+        <ol class="candidates${sizeClass(area.candidates.length)}">${candidateRows(area.candidates, (c) => c.share_of_valid_votes)}</ol>
+        <p class="figures">${escape(status)} · votants ${area.voters.toLocaleString("fr-FR")} (${percentText(area.turnout_of_counted)})
+          · exprimés ${area.valid_votes.toLocaleString("fr-FR")}</p>`;
     },
     stations() {
       const counted = data.results.stations.filter((s) => s.count && s.status !== "not_arrived");

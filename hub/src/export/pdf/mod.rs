@@ -9,6 +9,7 @@ mod flow;
 mod fonts;
 mod hundreds;
 mod proclamation;
+pub(crate) mod race;
 mod record;
 mod seats;
 mod stations;

@@ -19,7 +19,7 @@ mod parties;
 mod photos;
 mod second_round;
 mod stations;
-mod upload;
+pub(crate) mod upload;
 
 use super::WebState;
 use super::auth::Viewer;

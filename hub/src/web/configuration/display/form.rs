@@ -16,6 +16,7 @@ pub(super) fn slide_label(kind: &str) -> &'static str {
     match kind {
         "turnout" => "Participation",
         "commune" => "Résultats de la commune",
+        "race" => "Résultats de la circonscription ou du canton",
         "stations" => "Résultats par bureau",
         "hundreds" => "Centaines (tendance)",
         "seats" => "Sièges du conseil municipal",
@@ -372,16 +373,16 @@ mod tests {
     #[test]
     fn positions_set_slide_order() {
         let settings = Draft::from_fields(&with(&[
-            ("slide_position_6", "1"),
-            ("slide_position_0", "7"),
-            ("slide_shown_4", ""),
+            ("slide_position_7", "1"),
+            ("slide_position_0", "8"),
+            ("slide_shown_5", ""),
         ]))
         .to_settings()
         .unwrap();
         let kinds: Vec<&str> = settings.slides.iter().map(|s| s.kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["qr", "commune", "stations", "hundreds", "status", "turnout"]
+            ["qr", "commune", "race", "stations", "hundreds", "status", "turnout"]
         );
     }
 
