@@ -382,7 +382,9 @@ mod tests {
         let kinds: Vec<&str> = settings.slides.iter().map(|s| s.kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["qr", "commune", "race", "stations", "hundreds", "status", "turnout"]
+            [
+                "qr", "commune", "race", "stations", "hundreds", "status", "turnout"
+            ]
         );
     }
 
