@@ -2,6 +2,8 @@
 //! events stream. The `urne-hub` binary is the command line over this library.
 
 pub mod api;
+pub mod archive;
+pub mod backup;
 pub mod db;
 pub mod demo;
 pub mod export;
