@@ -1,6 +1,7 @@
 //! Urne's election-night hub: storage, consistency checks, aggregation, JSON API and
 //! events stream. The `urne-hub` binary is the command line over this library.
 
+pub mod analysis;
 pub mod api;
 pub mod archive;
 pub mod backup;
