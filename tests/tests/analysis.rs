@@ -448,3 +448,120 @@ fn live_turnout_against_archived() {
             .all(|row| row["slot"] != "final")
     );
 }
+
+/// Renders `later − earlier` in points as the pages do, computed here on its own:
+/// hundredths of a point rounded half away from zero, with a sign.
+fn expected_points((a, b): (i128, i128), (c, d): (i128, i128)) -> String {
+    let numerator = a * d - c * b;
+    let denominator = b * d;
+    let hundredths = (numerator.abs() * 20_000 + denominator) / (denominator * 2);
+    let sign = if hundredths == 0 {
+        ""
+    } else if numerator < 0 {
+        "-"
+    } else {
+        "+"
+    };
+    format!("{sign}{},{:02}", hundredths / 100, hundredths % 100)
+}
+
+#[test]
+fn analysis_page_in_browser() {
+    use urne_tests::browser::{
+        Browser, FormSession, PASSWORD, add_user, one_browser_test_at_a_time,
+    };
+    let _serial = one_browser_test_at_a_time();
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("urne.sqlite");
+    let first = import_archived(&db, &as_refs(&gouesnou(1)));
+    let second = import_archived(&db, &as_refs(&gouesnou(2)));
+    add_user(&db, "admin", "administrator", None, PASSWORD);
+    add_user(&db, "lecteur", "read-only", None, PASSWORD);
+    let hub = Hub::serve(&db);
+
+    let browser = Browser::start();
+    browser.login(&hub.base, "admin", PASSWORD);
+    browser.goto(&hub.url("/admin/analysis"));
+    browser.assert_accessible("analyse sans comparaison");
+    let query = format!("view=stations&election={second}&against={first}");
+    browser.goto(&hub.url(&format!("/admin/analysis?{query}")));
+    assert!(browser.exists("svg.chart"), "{}", browser.page_text());
+    browser.assert_accessible("analyse des bureaux");
+    browser.screenshot("analyse-bureaux");
+
+    // The commune's turnout swing, as computed here from the CSV files.
+    let total = |round: u8| -> (i128, i128) {
+        station_counts(&gouesnou(round)[0])
+            .values()
+            .fold((0, 0), |(voters, registered), counts| {
+                (voters + counts[1], registered + counts[0])
+            })
+    };
+    let swing = expected_points(total(2), total(1));
+    let commune_row = browser.text("table tbody tr:first-child");
+    assert!(
+        commune_row.contains(&swing),
+        "{swing} missing in {commune_row}"
+    );
+
+    // Saving the comparison lists it, and its link reopens it.
+    browser.fill("#saved-name", "Gouesnou, second tour contre premier");
+    browser.click("form[action='/admin/analysis/saved'] button");
+    assert!(browser.wait_for_text(
+        ".saved",
+        "Gouesnou, second tour contre premier",
+        std::time::Duration::from_secs(10)
+    ));
+    browser.assert_accessible("comparaison enregistrée");
+    browser.goto(&hub.url("/admin/analysis"));
+    browser.click(".saved a");
+    assert!(browser.wait_for_text(
+        "table tbody tr:first-child",
+        &swing,
+        std::time::Duration::from_secs(10)
+    ));
+
+    for view in [
+        format!("view=votes&election={second}&against={first}&by=family&areas=1"),
+        format!("view=turnout&election={second}&against={first}"),
+        format!("view=trend&elections={first},{second}&by=nuance&station=0001"),
+    ] {
+        browser.goto(&hub.url(&format!("/admin/analysis?{view}")));
+        assert!(
+            browser.exists("svg.chart"),
+            "{view}: {}",
+            browser.page_text()
+        );
+        browser.assert_accessible(&view);
+    }
+    browser.goto(&hub.url(&format!(
+        "/admin/analysis/mapping?earlier={first}&later={second}"
+    )));
+    browser.assert_accessible("correspondance des bureaux");
+    browser.screenshot("analyse-correspondance");
+
+    // The CSV of the page has the same rows as its table.
+    let session = FormSession::login(&hub.base, "admin", PASSWORD);
+    let csv = session.get(&format!("/admin/analysis/csv?{query}"));
+    assert_eq!(csv.status, 200);
+    assert_eq!(
+        csv.body.lines().count(),
+        2 + station_counts(&gouesnou(2)[0]).len()
+    );
+    assert!(csv.body.contains(&swing), "{}", csv.body);
+
+    // A read-only account sees the page but cannot save.
+    let reader = FormSession::login(&hub.base, "lecteur", PASSWORD);
+    let page = reader.get(&format!("/admin/analysis?{query}"));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("saved-name"));
+    let refused = reader.post(
+        "/admin/analysis/saved",
+        &[
+            ("name", "essai".to_string()),
+            ("view", "stations".to_string()),
+            ("parameters", query.clone()),
+        ],
+    );
+    assert_eq!(refused.status, 403);
+}

@@ -158,50 +158,82 @@ fn csv_response(table: &Table, name: &str) -> Response {
         .into_response()
 }
 
-/// Builds the turnout comparison, JSON value and table, with the final row left out when
-/// `public` and the election's results are under embargo.
-pub fn turnout_view(
+/// Builds the turnout comparison, with the final row left out when `public` and the
+/// election's results are under embargo.
+pub fn build_turnout(
     connection: &Connection,
     query: &PairQuery,
     public: bool,
-) -> Result<(serde_json::Value, Table), ServiceError> {
+) -> Result<super::TurnoutComparison, ServiceError> {
     let (election, against) = load_pair(connection, query)?;
     let mut comparison = super::compare_turnout(&election, &against);
     if public && embargoed(connection, &[election.id, against.id])?.is_some() {
         comparison.rows.retain(|row| row.slot != super::FINAL_SLOT);
     }
+    Ok(comparison)
+}
+
+pub fn build_stations(
+    connection: &Connection,
+    query: &PairQuery,
+) -> Result<super::StationComparison, ServiceError> {
+    let (election, against) = load_pair(connection, query)?;
+    let (groups, kind) = mapping::groups(connection, &against, &election)?;
+    Ok(super::compare_stations(&election, &against, &groups, kind))
+}
+
+pub fn build_votes(
+    connection: &Connection,
+    query: &PairQuery,
+) -> Result<super::VoteComparison, ServiceError> {
+    let (election, against) = load_pair(connection, query)?;
+    let by = parse_grouping(query.by.as_deref())?;
+    let (groups, kind) = mapping::groups(connection, &against, &election)?;
+    Ok(super::compare_votes(&election, &against, &groups, kind, by))
+}
+
+fn turnout_view(
+    connection: &Connection,
+    query: &PairQuery,
+    public: bool,
+) -> Result<(serde_json::Value, Table), ServiceError> {
+    let comparison = build_turnout(connection, query, public)?;
     let table = table::turnout_table(&comparison);
     Ok((serde_json::to_value(&comparison).unwrap_or_default(), table))
 }
 
-pub fn stations_view(
+fn stations_view(
     connection: &Connection,
     query: &PairQuery,
 ) -> Result<(serde_json::Value, Table), ServiceError> {
-    let (election, against) = load_pair(connection, query)?;
-    let (groups, kind) = mapping::groups(connection, &against, &election)?;
-    let comparison = super::compare_stations(&election, &against, &groups, kind);
+    let comparison = build_stations(connection, query)?;
     let table = table::stations_table(&comparison);
     Ok((serde_json::to_value(&comparison).unwrap_or_default(), table))
 }
 
-pub fn votes_view(
+fn votes_view(
     connection: &Connection,
     query: &PairQuery,
 ) -> Result<(serde_json::Value, Table), ServiceError> {
-    let (election, against) = load_pair(connection, query)?;
-    let by = parse_grouping(query.by.as_deref())?;
-    let (groups, kind) = mapping::groups(connection, &against, &election)?;
-    let comparison = super::compare_votes(&election, &against, &groups, kind, by);
+    let comparison = build_votes(connection, query)?;
     let with_areas = query.areas.as_deref() == Some("1");
     let table = table::votes_table(&comparison, with_areas);
     Ok((serde_json::to_value(&comparison).unwrap_or_default(), table))
 }
 
-pub fn trend_view(
+fn trend_view(
     connection: &Connection,
     query: &TrendQuery,
 ) -> Result<(serde_json::Value, Table), ServiceError> {
+    let trend = build_trend(connection, query)?;
+    let table = table::trend_table(&trend);
+    Ok((serde_json::to_value(&trend).unwrap_or_default(), table))
+}
+
+pub fn build_trend(
+    connection: &Connection,
+    query: &TrendQuery,
+) -> Result<super::Trend, ServiceError> {
     let ids = parse_ids(query.elections.as_deref())?;
     let by = parse_grouping(query.by.as_deref())?;
     let elections: Vec<ElectionData> = ids
@@ -225,9 +257,7 @@ pub fn trend_view(
             ),
         ));
     }
-    let trend = super::trend(connection, &elections, by, station)?;
-    let table = table::trend_table(&trend);
-    Ok((serde_json::to_value(&trend).unwrap_or_default(), table))
+    super::trend(connection, &elections, by, station)
 }
 
 async fn respond(

@@ -4,7 +4,9 @@
 //! [`ShareDifference`]s. The same tables feed the JSON API, the CSV files and the pages.
 
 pub mod api;
+pub mod charts;
 pub mod mapping;
+pub mod saved;
 pub mod table;
 
 use crate::db::{self, elections::ElectionState, figures};

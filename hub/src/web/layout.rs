@@ -19,6 +19,7 @@ pub enum Section {
     Results,
     Audit,
     Configuration,
+    Analysis,
 }
 
 fn document(title: &str, header: Markup, body: Markup, scripts: &[&str]) -> Html<String> {
@@ -95,6 +96,7 @@ pub fn page(
             ul {
                 li { (link(Section::Elections, "/admin/elections".to_string(), "Élections")) }
                 li { (link(Section::Configuration, "/admin/configuration".to_string(), "Configuration")) }
+                li { (link(Section::Analysis, "/admin/analysis".to_string(), "Analyse")) }
                 @if let Some(row) = election {
                     @let base = format!("/admin/elections/{}", row.summary.id);
                     li { (link(Section::Board, format!("{base}/board"), "Tableau de bord")) }
