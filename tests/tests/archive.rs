@@ -423,3 +423,39 @@ fn archive_moves_election_identically() {
     assert!(!output.success);
     assert!(output.stderr.contains("existe déjà"), "{}", output.stderr);
 }
+
+#[test]
+fn web_archiving_freezes_election() {
+    use urne_tests::browser::{FormSession, PASSWORD, gouesnou_site};
+    let directory = tempfile::tempdir().unwrap();
+    let (hub, id) = gouesnou_site(directory.path());
+    let admin = FormSession::login(&hub.base, "admin", PASSWORD);
+    for target in ["closed", "archived"] {
+        let response = admin.post(
+            &format!("/admin/elections/{id}/state"),
+            &[("target", target.to_string())],
+        );
+        assert_eq!(response.status, 303, "{target}: {}", response.body);
+    }
+    let elections = hub.get_json("/api/v1/elections");
+    assert_eq!(elections["elections"][0]["state"], "archived");
+    let audit = hub.get_json(&format!("/api/v1/elections/{id}/audit"));
+    let last = audit["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "election.state");
+    assert_eq!(last["after"]["state"], "archived");
+
+    // Nothing can be changed any more, through the API or the pages.
+    let (status, body) = hub.put(
+        &format!("/api/v1/elections/{id}/embargo"),
+        &json!({"until": "2099-01-01T20:00:00+01:00"}),
+    );
+    assert_eq!(status, 409, "{body}");
+    let response = admin.post(
+        &format!("/admin/elections/{id}/state"),
+        &[
+            ("target", "open".to_string()),
+            ("reason", "essai".to_string()),
+        ],
+    );
+    assert_eq!(response.status, 409, "{}", response.body);
+}
