@@ -2,6 +2,7 @@
 //! rules, aggregation and seat allocation. Nothing here performs I/O.
 
 pub mod communes;
+pub mod analysis;
 pub mod count;
 pub mod election;
 pub mod outcome;

@@ -1,8 +1,11 @@
 //! Urne's election-night hub: storage, consistency checks, aggregation, JSON API and
 //! events stream. The `urne-hub` binary is the command line over this library.
 
+pub mod analysis;
 pub mod api;
 pub mod communes;
+pub mod archive;
+pub mod backup;
 pub mod db;
 pub mod demo;
 pub mod export;

@@ -43,6 +43,51 @@ enum Command {
         /// Region of the bucket.
         #[arg(long, env = "URNE_S3_REGION", default_value = "us-east-1")]
         s3_region: String,
+        /// Folder of the scheduled backups (for example /var/lib/urne/backups); no
+        /// scheduled backup without it.
+        #[arg(long, env = "URNE_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// Period between scheduled backups: a number followed by s, m or h.
+        #[arg(
+            long,
+            env = "URNE_BACKUP_EVERY",
+            default_value = "1h",
+            requires = "backup_dir"
+        )]
+        backup_every: String,
+        /// Number of scheduled backups kept; the oldest are deleted.
+        #[arg(
+            long,
+            env = "URNE_BACKUP_KEEP",
+            default_value_t = 48,
+            requires = "backup_dir"
+        )]
+        backup_keep: usize,
+    },
+    /// Export an archived election into one file, or import such a file.
+    Archive {
+        #[command(subcommand)]
+        action: ArchiveAction,
+    },
+    /// Copy the live database into one file with SQLite's online backup; safe while the
+    /// hub serves it.
+    Backup {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Backup file to write; replaced if it exists.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup after checking the backup's integrity; the
+    /// database replaced is kept beside it.
+    Restore {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Restore even while a hub serves the database; restart that hub afterwards.
+        #[arg(long)]
+        force: bool,
+        /// Backup file written by `urne-hub backup` or by the scheduled backups.
+        backup: PathBuf,
     },
     /// Generate the public results site of one election into a folder (nothing is written
     /// for results still under embargo); prints the number of files written.
@@ -86,6 +131,10 @@ enum Command {
         /// are skipped. With --configuration-only, only lists the communes.
         #[arg(long, value_name = "ELECTION_ID")]
         as_communes: Option<i64>,
+        /// Import past results as archived elections, for comparisons; an election already
+        /// on the hub is rejected.
+        #[arg(long, conflicts_with_all = ["configuration_only", "as_communes"])]
+        archived: bool,
         /// Files read together: result files, and optional station and candidate files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -150,6 +199,34 @@ enum Command {
         /// Mayor's name printed on the reports; a blank line to fill by hand otherwise.
         #[arg(long)]
         mayor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArchiveAction {
+    /// Write an archived election (configuration, figures, audit records) into one file.
+    Export {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Election id, as `urne-hub import` printed it.
+        id: i64,
+        /// Archive file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Archive an open or closed election: nothing about it can change afterwards.
+    Close {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// Election id, as `urne-hub import` printed it.
+        id: i64,
+    },
+    /// Import an archive file as a new archived election; prints its id.
+    Import {
+        #[arg(long, env = "URNE_DB", default_value = "urne.sqlite")]
+        db: PathBuf,
+        /// File written by `urne-hub archive export`.
+        file: PathBuf,
     },
 }
 
@@ -235,7 +312,20 @@ fn run(command: Command) -> anyhow::Result<()> {
             publish_s3,
             s3_endpoint,
             s3_region,
+            backup_dir,
+            backup_every,
+            backup_keep,
         } => {
+            let backups = backup_dir
+                .map(|folder| {
+                    Ok::<_, anyhow::Error>(urne_hub::backup::Schedule {
+                        folder,
+                        every: urne_hub::backup::parse_period(&backup_every)
+                            .map_err(|message| anyhow::anyhow!("--backup-every : {message}"))?,
+                        keep: backup_keep.max(1),
+                    })
+                })
+                .transpose()?;
             let targets = urne_hub::publish::PublishTargets {
                 folder: publish_dir,
                 s3: publish_s3.map(|url| urne_hub::publish::S3Target {
@@ -244,7 +334,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                     region: s3_region,
                 }),
             };
-            runtime()?.block_on(serve(&db, listen, targets))
+            runtime()?.block_on(serve(&db, listen, targets, backups))
         }
         Command::Publish { db, id, out } => {
             let written = urne_hub::publish::publish_election(&db, id, &out)?;
@@ -261,6 +351,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             label,
             configuration_only,
             as_communes,
+            archived,
             paths,
         } => {
             if let Some(id) = as_communes {
@@ -286,7 +377,41 @@ fn run(command: Command) -> anyhow::Result<()> {
                 commune_name,
                 label,
             };
+            if archived {
+                return import_history(&db, &paths, &options);
+            }
             import_files(&db, &paths, &options, !configuration_only)
+        }
+        Command::Archive {
+            action: ArchiveAction::Export { db, id, out },
+        } => {
+            let archive = urne_hub::archive::export_file(&db, id, &out)?;
+            println!(
+                "Archive de l'élection {id} « {} » écrite dans {}",
+                archive.label,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Archive {
+            action: ArchiveAction::Close { db, id },
+        } => {
+            if !db.is_file() {
+                anyhow::bail!("base {} introuvable : indiquez-la avec --db", db.display());
+            }
+            let mut connection = db::open(&db)?;
+            let label =
+                urne_hub::archive::archive_election(&mut connection, id, "urne-hub archive")
+                    .map_err(|error| anyhow::anyhow!("{error}"))?;
+            println!("Élection {id} « {label} » archivée : elle ne peut plus être modifiée");
+            Ok(())
+        }
+        Command::Archive {
+            action: ArchiveAction::Import { db, file },
+        } => {
+            let (id, label) = urne_hub::archive::import_file(&db, &file)?;
+            println!("{id}\t{label} — importée et archivée");
+            Ok(())
         }
         Command::Results { db, id, json } => print_results(&db, id, json),
         Command::Demo {
@@ -327,6 +452,24 @@ fn run(command: Command) -> anyhow::Result<()> {
             out,
             mayor,
         } => urne_hub::export::run_command(&db, id, &format, &out, mayor.as_deref()),
+        Command::Backup { db, out } => {
+            urne_hub::backup::backup_file(&db, &out)?;
+            println!("Sauvegarde écrite dans {}", out.display());
+            Ok(())
+        }
+        Command::Restore { db, force, backup } => {
+            let restored = urne_hub::backup::restore(&db, &backup, force)?;
+            if let Some(previous) = restored.previous {
+                println!("Base remplacée conservée dans {}", previous.display());
+            }
+            println!(
+                "Base {} restaurée depuis {} : {} élection(s)",
+                db.display(),
+                backup.display(),
+                restored.elections
+            );
+            Ok(())
+        }
     }
 }
 
@@ -527,6 +670,24 @@ fn import_other_communes(
     Ok(())
 }
 
+fn import_history(
+    db: &Path,
+    paths: &[PathBuf],
+    options: &import::ImportOptions,
+) -> anyhow::Result<()> {
+    let elections = import::read_files(paths, options)?;
+    let mut connection = db::open(db)?;
+    let created = urne_hub::archive::import_history(&mut connection, &elections, "import")
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for election in created {
+        println!(
+            "{}\t{} — {} bureaux, {} candidats ou listes, {} résultats, archivée",
+            election.id, election.label, election.stations, election.candidates, election.results
+        );
+    }
+    Ok(())
+}
+
 fn print_results(db: &Path, id: i64, json: bool) -> anyhow::Result<()> {
     if !db.exists() {
         anyhow::bail!(
@@ -645,13 +806,18 @@ async fn serve(
     db: &Path,
     listen: SocketAddr,
     targets: urne_hub::publish::PublishTargets,
+    backups: Option<urne_hub::backup::Schedule>,
 ) -> anyhow::Result<()> {
+    let _serving_lock = urne_hub::backup::hold_serving_lock(db)?;
     let state = state::AppState::open(db)?;
     let token = state
         .write(|connection| Ok((db::tokens::ensure_initial(connection)?, vec![])))
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     tokio::spawn(urne_hub::publish::run_background(state.clone(), targets));
+    if let Some(schedule) = backups {
+        tokio::spawn(urne_hub::backup::run_schedule(db.to_path_buf(), schedule));
+    }
     let (address, server) = start(state, listen).await?;
     tracing::info!(%address, db = %db.display(), "hub started");
     println!("Hub à l'écoute sur http://{address}/api/v1/elections");

@@ -46,6 +46,9 @@ pub enum ServiceError {
 
 impl From<rusqlite::Error> for ServiceError {
     fn from(error: rusqlite::Error) -> Self {
+        if let Some(message) = crate::archive::frozen_message(&error) {
+            return ServiceError::Conflict(message);
+        }
         ServiceError::Internal(error.into())
     }
 }
@@ -619,16 +622,28 @@ pub fn import_elections(
     with_results: bool,
 ) -> Result<Vec<CreatedElection>, ServiceError> {
     let transaction = db::write_transaction(connection)?;
+    let created = insert_elections(&transaction, elections, actor, with_results)?;
+    transaction.commit()?;
+    Ok(created)
+}
+
+/// Does the work of [`import_elections`] inside the caller's transaction.
+pub fn insert_elections(
+    transaction: &Connection,
+    elections: &[ImportedElection],
+    actor: &str,
+    with_results: bool,
+) -> Result<Vec<CreatedElection>, ServiceError> {
     let mut created = Vec::with_capacity(elections.len());
     for imported in elections {
         let config = &imported.config;
         config
             .validate()
             .map_err(|message| invalid("invalid_configuration", "configuration", message))?;
-        db::elections::upsert_reference(&transaction, config)?;
-        let id = db::elections::insert(&transaction, config, ElectionState::Open)?;
+        db::elections::upsert_reference(transaction, config)?;
+        let id = db::elections::insert(transaction, config, ElectionState::Open)?;
         db::audit::append(
-            &transaction,
+            transaction,
             &AuditRecord {
                 actor,
                 election_id: Some(id),
@@ -681,12 +696,12 @@ pub fn import_elections(
                     updated_at: String::new(),
                     updated_by: actor.to_string(),
                 };
-                figures::write_final(&transaction, id, station, &record)?;
+                figures::write_final(transaction, id, station, &record)?;
                 results += 1;
             }
             if results > 0 {
                 db::audit::append(
-                    &transaction,
+                    transaction,
                     &AuditRecord {
                         actor,
                         election_id: Some(id),
@@ -699,9 +714,9 @@ pub fn import_elections(
                 )?;
             }
         }
-        let data_version = db::elections::bump_data_version(&transaction, id)?;
+        let data_version = db::elections::bump_data_version(transaction, id)?;
         let event = db::events::append(
-            &transaction,
+            transaction,
             Some(id),
             "election",
             Some(data_version),
@@ -717,6 +732,5 @@ pub fn import_elections(
             event,
         });
     }
-    transaction.commit()?;
     Ok(created)
 }

@@ -102,6 +102,14 @@ pub fn router(state: AppState) -> Router {
             post(communes::validation),
         )
         .route("/events", get(events::stream))
+        .route("/analysis/turnout", get(crate::analysis::api::turnout))
+        .route("/analysis/stations", get(crate::analysis::api::stations))
+        .route("/analysis/votes", get(crate::analysis::api::votes))
+        .route("/analysis/trend", get(crate::analysis::api::trend))
+        .route(
+            "/analysis/mapping",
+            get(crate::analysis::api::get_mapping).put(crate::analysis::api::put_mapping),
+        )
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/api/v1", api)

@@ -31,6 +31,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_display.sql"),
     include_str!("schema_reference.sql"),
     include_str!("schema_communes.sql"),
+    include_str!("schema_archive.sql"),
+    include_str!("schema_archive_communes.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

@@ -342,10 +342,6 @@ pub async fn change_state(
                     vec![],
                 ));
             }
-            transaction.execute(
-                "UPDATE election SET state = ?2 WHERE id = ?1",
-                params![id, target.as_str()],
-            )?;
             db::audit::append(
                 &transaction,
                 &AuditRecord {
@@ -359,6 +355,11 @@ pub async fn change_state(
                 },
             )?;
             let data_version = db::elections::bump_data_version(&transaction, id)?;
+            // Last, because an archived election's row and audit records are frozen.
+            transaction.execute(
+                "UPDATE election SET state = ?2 WHERE id = ?1",
+                params![id, target.as_str()],
+            )?;
             let event = db::events::append(
                 &transaction,
                 Some(id),

@@ -23,6 +23,7 @@ pub enum Section {
     Display,
     /// The other communes of the race and their totals.
     Communes,
+    Analysis,
 }
 
 fn document(title: &str, header: Markup, body: Markup, scripts: &[&str]) -> Html<String> {
@@ -99,6 +100,7 @@ pub fn page(
             ul {
                 li { (link(Section::Elections, "/admin/elections".to_string(), "Élections")) }
                 li { (link(Section::Configuration, "/admin/configuration".to_string(), "Configuration")) }
+                li { (link(Section::Analysis, "/admin/analysis".to_string(), "Analyse")) }
                 @if let Some(row) = election {
                     @let base = format!("/admin/elections/{}", row.summary.id);
                     li { (link(Section::Board, format!("{base}/board"), "Tableau de bord")) }

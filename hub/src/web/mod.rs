@@ -4,6 +4,7 @@
 //! [`crate::service`], so rules, versions, audit and events match the JSON API; the
 //! actor recorded is the user's login. docs/web.md describes the pages and roles.
 
+mod analysis;
 mod assets;
 mod audit;
 mod auth;
@@ -105,6 +106,14 @@ where
             get(hundreds::page).post(hundreds::save),
         )
         .merge(configuration::router())
+        .route("/admin/analysis", get(analysis::page))
+        .route("/admin/analysis/csv", get(analysis::csv))
+        .route("/admin/analysis/saved", post(analysis::save))
+        .route("/admin/analysis/saved/{id}/delete", post(analysis::delete))
+        .route(
+            "/admin/analysis/mapping",
+            get(analysis::mapping_page).post(analysis::save_mapping),
+        )
         .route("/admin/static/{file}", get(assets::serve))
         .route("/admin/{*rest}", get(page_error::not_found))
         .layer(middleware::from_fn(security_headers))

@@ -39,6 +39,9 @@ impl From<ServiceError> for PageError {
 
 impl From<rusqlite::Error> for PageError {
     fn from(error: rusqlite::Error) -> Self {
+        if let Some(message) = crate::archive::frozen_message(&error) {
+            return PageError::Conflict(message);
+        }
         PageError::Internal(error.into())
     }
 }
