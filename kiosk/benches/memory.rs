@@ -6,9 +6,9 @@
 //! cycle through the screens every CYCLE_SECONDS (default 4) for SECONDS (default 3600).
 //! Frames are drawn at 800×480 with the software renderer whenever the window needs one,
 //! as the board's event loop does. After the replay, the seats to fill change every 30 s
-//! so that events keep arriving. VmRSS is sampled every 5 s; the summary gives the first
-//! sample after the first snapshot, the peak, the last sample, and the least-squares
-//! slope over the second half of the run.
+//! so that events keep arriving. VmRSS is sampled every 5 s. The summary gives the first
+//! sample (taken once the first snapshot is on screen), the peak and the last sample,
+//! and the least-squares slope over the second half of the run.
 
 use slint::ComponentHandle;
 use slint::platform::software_renderer::Rgb565Pixel;
@@ -47,20 +47,23 @@ fn slope_kib_per_hour(samples: &[(f64, u64)]) -> f64 {
         return 0.0;
     }
     let count = float(u64::try_from(samples.len()).unwrap_or(u64::MAX));
-    let mean_t = samples.iter().map(|(t, _)| t).sum::<f64>() / count;
-    let mean_m = samples.iter().map(|(_, m)| float(*m)).sum::<f64>() / count;
+    let mean_seconds = samples.iter().map(|(t, _)| t).sum::<f64>() / count;
+    let mean_kib = samples.iter().map(|(_, m)| float(*m)).sum::<f64>() / count;
     let covariance: f64 = samples
         .iter()
-        .map(|(t, m)| (t - mean_t) * (float(*m) - mean_m))
+        .map(|(t, m)| (t - mean_seconds) * (float(*m) - mean_kib))
         .sum();
-    let variance: f64 = samples.iter().map(|(t, _)| (t - mean_t).powi(2)).sum();
+    let variance: f64 = samples
+        .iter()
+        .map(|(t, _)| (t - mean_seconds).powi(2))
+        .sum();
     if variance == 0.0 {
         return 0.0;
     }
     covariance / variance * 3600.0
 }
 
-/// Converts a count to `f64`; the counts here stay far below 2^32.
+/// Converts a count to `f64`. The counts here stay far below 2^32.
 fn float(value: u64) -> f64 {
     f64::from(u32::try_from(value).unwrap_or(u32::MAX))
 }
@@ -90,7 +93,7 @@ fn arguments() -> (Duration, Duration) {
 
 /// Sets the seats to fill, alternating 69 and 65, and returns the new version.
 fn change_seats(hub: &Hub, election: i64, version: i64, round: u64) -> i64 {
-    let seats = if round % 2 == 0 { 69 } else { 65 };
+    let seats = if round.is_multiple_of(2) { 69 } else { 65 };
     support::set_seats(hub, election, version, seats)
 }
 

@@ -53,7 +53,7 @@ const FAILURE_LOG_EVERY: u32 = 600;
 
 /// Logs the first failure of a pin and every [`FAILURE_LOG_EVERY`]-th after it.
 fn log_failure(failures: &mut u32, pin: &str, error: impl std::fmt::Debug) {
-    if *failures % FAILURE_LOG_EVERY == 0 {
+    if failures.is_multiple_of(FAILURE_LOG_EVERY) {
         tracing::warn!(
             failures = *failures + 1,
             "cannot switch the {pin}: {error:?}"

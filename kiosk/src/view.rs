@@ -207,6 +207,8 @@ pub fn station_detail(snapshot: &Snapshot, index: usize) -> Option<StationDetail
     }
     Some(StationDetail {
         title: station_title(&code, &station.name).into(),
+        // TODO: show a plan of the polling place once the hub serves one. Its API has no
+        // such image yet, so only the place's name is shown.
         place: station.polling_place.clone().unwrap_or_default().into(),
         status: station.status_label.clone().into(),
         counted: station.count.is_some(),
