@@ -30,6 +30,19 @@ pub enum FetchError {
     Embargo(String),
 }
 
+impl FetchError {
+    /// Returns the French message for the screen: the same as the error's, without the
+    /// network library's English reason, which goes to the log only.
+    pub fn screen_message(&self) -> String {
+        match self {
+            FetchError::Unreachable { url, .. } => {
+                format!("le serveur des résultats {url} ne répond pas")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Client of one hub.
 pub struct HubClient {
     agent: ureq::Agent,

@@ -43,6 +43,23 @@ pub struct Panel<Sensor, Backlight, Led, C> {
     last_presence: Duration,
     screen_on: Option<bool>,
     led_on: Option<bool>,
+    /// Failed writes in a row, so a broken pin is logged once a minute, not every poll.
+    backlight_failures: u32,
+    led_failures: u32,
+}
+
+/// Polls between two log lines about the same failing pin: one minute at 100 ms a poll.
+const FAILURE_LOG_EVERY: u32 = 600;
+
+/// Logs the first failure of a pin and every [`FAILURE_LOG_EVERY`]-th after it.
+fn log_failure(failures: &mut u32, pin: &str, error: impl std::fmt::Debug) {
+    if failures.is_multiple_of(FAILURE_LOG_EVERY) {
+        tracing::warn!(
+            failures = *failures + 1,
+            "cannot switch the {pin}: {error:?}"
+        );
+    }
+    *failures = failures.saturating_add(1);
 }
 
 impl<Sensor, Backlight, Led, C> Panel<Sensor, Backlight, Led, C>
@@ -71,6 +88,8 @@ where
             last_presence,
             screen_on: None,
             led_on: None,
+            backlight_failures: 0,
+            led_failures: 0,
         }
     }
 
@@ -94,8 +113,11 @@ where
                 self.backlight.set_low()
             };
             match result {
-                Ok(()) => self.screen_on = Some(screen_on),
-                Err(error) => tracing::warn!("cannot switch the backlight: {error:?}"),
+                Ok(()) => {
+                    self.screen_on = Some(screen_on);
+                    self.backlight_failures = 0;
+                }
+                Err(error) => log_failure(&mut self.backlight_failures, "backlight", error),
             }
         }
         if self.led_on != Some(hub_linked) {
@@ -105,8 +127,11 @@ where
                 self.led.set_low()
             };
             match result {
-                Ok(()) => self.led_on = Some(hub_linked),
-                Err(error) => tracing::warn!("cannot switch the status LED: {error:?}"),
+                Ok(()) => {
+                    self.led_on = Some(hub_linked);
+                    self.led_failures = 0;
+                }
+                Err(error) => log_failure(&mut self.led_failures, "status LED", error),
             }
         }
         screen_on
@@ -146,6 +171,7 @@ impl Clock for SystemClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use embedded_hal_mock::eh1::MockError;
     use embedded_hal_mock::eh1::digital::{Mock as PinMock, State, Transaction};
     use std::cell::Cell;
     use std::rc::Rc;
@@ -228,6 +254,39 @@ mod tests {
             }),
         );
         assert!(!panel.poll(false), "dark at 03:00 despite presence");
+        let (mut sensor, mut backlight, mut led) = panel.release();
+        sensor.done();
+        backlight.done();
+        led.done();
+    }
+
+    #[test]
+    fn failed_backlight_write_is_retried() {
+        let sensor = PinMock::new(&[
+            Transaction::get(State::High),
+            Transaction::get(State::High),
+            Transaction::get(State::High),
+        ]);
+        let backlight = PinMock::new(&[
+            Transaction::set(State::High)
+                .with_error(MockError::Io(std::io::ErrorKind::NotConnected)),
+            Transaction::set(State::High)
+                .with_error(MockError::Io(std::io::ErrorKind::NotConnected)),
+            Transaction::set(State::High),
+        ]);
+        let led = PinMock::new(&[Transaction::set(State::High)]);
+        let mut panel = Panel::new(
+            sensor,
+            backlight,
+            led,
+            clock(12 * 60),
+            Duration::from_secs(300),
+            None,
+        );
+        for _ in 0..3 {
+            assert!(panel.poll(true), "presence asks for a lit screen");
+        }
+        assert_eq!(panel.backlight_failures, 0, "the count resets on success");
         let (mut sensor, mut backlight, mut led) = panel.release();
         sensor.done();
         backlight.done();

@@ -176,7 +176,8 @@ fn show_snapshot(window: &KioskWindow, state: &State) {
     let results = &snapshot.results;
     let election = &results.election;
     window.set_commune(election.commune_name.clone().into());
-    let label = if election.rehearsal {
+    // The demo already ends its labels with « (simulation) », and one mention is enough.
+    let label = if election.rehearsal && !election.label.to_lowercase().contains("simulation") {
         format!("SIMULATION · {}", election.label)
     } else {
         election.label.clone()

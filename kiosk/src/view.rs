@@ -207,6 +207,8 @@ pub fn station_detail(snapshot: &Snapshot, index: usize) -> Option<StationDetail
     }
     Some(StationDetail {
         title: station_title(&code, &station.name).into(),
+        // TODO: show a plan of the polling place once the hub serves one. Its API has no
+        // such image yet, so only the place's name is shown.
         place: station.polling_place.clone().unwrap_or_default().into(),
         status: station.status_label.clone().into(),
         counted: station.count.is_some(),
@@ -253,6 +255,16 @@ pub fn turnout_note(snapshot: &Snapshot) -> String {
     )
 }
 
+/// Capitalises the first letter of a label the hub sends in lower case
+/// (« première centaine »), for use as a heading.
+fn heading(label: &str) -> String {
+    let mut letters = label.chars();
+    match letters.next() {
+        Some(first) => first.to_uppercase().chain(letters).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn hundred_blocks(snapshot: &Snapshot) -> Vec<HundredBlock> {
     let Some(hundreds) = &snapshot.hundreds else {
         return Vec::new();
@@ -293,7 +305,7 @@ pub fn hundred_blocks(snapshot: &Snapshot) -> Vec<HundredBlock> {
                 .collect();
             rows.sort_by_key(|row| std::cmp::Reverse(row.0));
             HundredBlock {
-                title: view.label.clone().into(),
+                title: heading(&view.label).into(),
                 progress: view.progress.label.clone().into(),
                 rows: model(rows.into_iter().map(|(_, row)| row).collect()),
             }
@@ -449,6 +461,13 @@ mod tests {
                 assert!((0.0..=0.5).contains(&y), "{count} seats: y {y}");
             }
         }
+    }
+
+    #[test]
+    fn heading_capitalises_first_letter() {
+        assert_eq!(heading("première centaine"), "Première centaine");
+        assert_eq!(heading("écart"), "Écart");
+        assert_eq!(heading(""), "");
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn run(
                     );
                 }
                 deliver(Update::Offline {
-                    reason: error.to_string(),
+                    reason: error.screen_message(),
                 });
                 sleep_unless_stopped(backoff, stop);
                 backoff = (backoff * 2).min(settings.backoff_max);
