@@ -1,8 +1,8 @@
 //! Types and pure logic shared by the Urne hub and kiosk: elections, counts, consistency
 //! rules, aggregation and seat allocation. Nothing here performs I/O.
 
-pub mod communes;
 pub mod analysis;
+pub mod communes;
 pub mod count;
 pub mod election;
 pub mod outcome;

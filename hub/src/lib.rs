@@ -3,9 +3,9 @@
 
 pub mod analysis;
 pub mod api;
-pub mod communes;
 pub mod archive;
 pub mod backup;
+pub mod communes;
 pub mod db;
 pub mod demo;
 pub mod export;

@@ -193,7 +193,9 @@ fn bundle(
     let race: Option<Value> = if db::communes::list(connection, id)?.communes.is_empty() {
         None
     } else {
-        Some(parse(&cached_view(state, connection, id, View::Race)?.body)?)
+        Some(parse(
+            &cached_view(state, connection, id, View::Race)?.body,
+        )?)
     };
     let settings = db::display::find(connection, id)?
         .map(|stored| stored.settings)
