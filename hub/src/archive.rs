@@ -661,6 +661,31 @@ mod tests {
     }
 
     #[test]
+    fn archived_embargo_is_not_released() {
+        let (_directory, connection, id) = seeded();
+        connection
+            .execute(
+                "INSERT INTO embargo (election_id, until, released, updated_at, updated_by)
+                 VALUES (?1, '2000-01-01T00:00:00Z', 0, 't', 'a')",
+                [id],
+            )
+            .unwrap();
+        let now = chrono::Utc::now();
+        assert_eq!(
+            crate::db::display::due_releases(&connection, now).unwrap(),
+            [id]
+        );
+        connection
+            .execute("UPDATE election SET state = 'archived' WHERE id = ?1", [id])
+            .unwrap();
+        assert!(
+            crate::db::display::due_releases(&connection, now)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn export_requires_archived() {
         let (_directory, connection, id) = seeded();
         let error = export(&connection, id).unwrap_err();

@@ -373,9 +373,14 @@ pub fn store_embargo(
 }
 
 /// Lists the elections whose embargo has passed but whose release is not yet recorded.
+/// Archived elections are left out: they are frozen, so their release cannot be recorded,
+/// and their results show once `until` has passed all the same.
 pub fn due_releases(connection: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<i64>> {
-    let mut statement =
-        connection.prepare("SELECT election_id, until FROM embargo WHERE released = 0")?;
+    let mut statement = connection.prepare(
+        "SELECT embargo.election_id, embargo.until FROM embargo
+         JOIN election ON election.id = embargo.election_id
+         WHERE embargo.released = 0 AND election.state <> 'archived'",
+    )?;
     let rows = statement.query_map([], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
     })?;
