@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_lists.sql"),
     include_str!("schema_display.sql"),
     include_str!("schema_reference.sql"),
+    include_str!("schema_plan.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

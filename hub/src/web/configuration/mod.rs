@@ -16,6 +16,7 @@ mod commune;
 mod new_election;
 mod parties;
 mod photos;
+mod plan;
 mod second_round;
 mod stations;
 mod upload;
@@ -108,6 +109,7 @@ pub fn router() -> Router<WebState> {
             "/admin/elections/{id}/candidates/{number}/photo",
             post(photos::upload),
         )
+        .route("/admin/elections/{id}/plan", post(plan::upload))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 
