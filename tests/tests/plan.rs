@@ -59,7 +59,18 @@ fn plan_uploaded_and_served() {
     );
     assert_eq!(get_plan(&hub, id).status().as_u16(), 404);
 
+    // Clerks may read the page but not upload a plan.
     let png = small_png();
+    let clerk = FormSession::login(&hub.base, "agent2", urne_tests::browser::PASSWORD);
+    let forbidden = clerk.post_file(
+        &format!("/admin/elections/{id}/plan"),
+        "plan",
+        "plan.png",
+        &png,
+    );
+    assert_eq!(forbidden.status, 403, "{}", forbidden.body);
+    assert_eq!(get_plan(&hub, id).status().as_u16(), 404);
+
     let stored = admin.post_file(
         &format!("/admin/elections/{id}/plan"),
         "plan",
