@@ -8,6 +8,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::time::Duration;
 use urne_common::results::{ElectionResults, HundredsView, TurnoutView};
 
+/// Largest plan of the polling places read, in bytes; the hub accepts 2 MiB at most.
+const MAX_PLAN_BYTES: u64 = 2 * 1024 * 1024;
+
 /// Failure to read the hub, with the French sentence the kiosk shows or logs.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
@@ -179,7 +182,42 @@ impl HubClient {
             hundreds,
             seats,
             race,
+            plan: None,
         })
+    }
+
+    /// Fetches the election's plan of the polling places; `Ok(None)` when it has none
+    /// (the hub returns 404).
+    pub fn fetch_plan(&self, election: i64) -> Result<Option<Vec<u8>>, FetchError> {
+        let path = format!("/api/v1/elections/{election}/plan");
+        match self.request(&path).call() {
+            Ok(response) => {
+                let mut body = Vec::new();
+                response
+                    .into_reader()
+                    .take(MAX_PLAN_BYTES + 1)
+                    .read_to_end(&mut body)
+                    .map_err(|error| FetchError::Decode {
+                        path: path.clone(),
+                        reason: error.to_string(),
+                    })?;
+                if body.len() as u64 > MAX_PLAN_BYTES {
+                    return Err(FetchError::Decode {
+                        path,
+                        reason: format!("plan de plus de {MAX_PLAN_BYTES} octets"),
+                    });
+                }
+                Ok(Some(body))
+            }
+            Err(ureq::Error::Status(404, _)) => Ok(None),
+            Err(ureq::Error::Status(status, response)) => {
+                Err(status_error(&path, status, response.into_string().ok()))
+            }
+            Err(ureq::Error::Transport(transport)) => Err(FetchError::Unreachable {
+                url: self.base.clone(),
+                reason: transport.to_string(),
+            }),
+        }
     }
 
     /// Opens the events stream of `election`, replaying the events after `after` first.

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use urne_common::results::{ElectionResults, HundredsView, Progress, TurnoutView};
 
 /// Views of one election at one data version, with the time they were received.
@@ -23,6 +24,10 @@ pub struct Snapshot {
     /// The whole constituency or canton; `None` when the hub lists no other commune.
     #[serde(default)]
     pub race: Option<crate::race::RaceSummary>,
+    /// The plan of the polling places as the hub serves it (PNG or JPEG bytes), `None`
+    /// when the election has none. It is saved beside the snapshot file, not inside it.
+    #[serde(skip)]
+    pub plan: Option<Arc<Vec<u8>>>,
 }
 
 /// The part of the hub's `/seats` view the kiosk draws; the hub sends more fields, which

@@ -41,6 +41,8 @@ struct State {
     attract: Attract,
     /// Index of the station on the station screen.
     selected_station: Option<usize>,
+    /// Bytes of the plan on screen, so that an unchanged plan is not decoded again.
+    shown_plan: Option<Arc<Vec<u8>>>,
 }
 
 pub struct Kiosk {
@@ -64,6 +66,7 @@ impl Kiosk {
             offline_reason: None,
             attract: Attract::new(settings.idle_after, settings.cycle_every, Instant::now()),
             selected_station: None,
+            shown_plan: None,
         }));
         window.set_waiting_message(
             "Les résultats s'afficheront dès que le kiosque aura joint le serveur des résultats."
@@ -80,6 +83,7 @@ impl Kiosk {
         if let Some(snapshot) = cached {
             state.borrow_mut().snapshot = Some(Arc::new(snapshot));
             show_snapshot(&window, &state.borrow());
+            show_plan(&window, &mut state.borrow_mut());
         }
         Ok(Kiosk {
             window,
@@ -154,6 +158,7 @@ fn apply_update(window: &KioskWindow, state: &Rc<RefCell<State>>, update: Update
             state.link = Link::Online;
             state.offline_reason = None;
             show_snapshot(window, &state);
+            show_plan(window, &mut state);
         }
         Update::Offline { reason } => {
             state.link = Link::Offline;
@@ -166,6 +171,38 @@ fn apply_update(window: &KioskWindow, state: &Rc<RefCell<State>>, update: Update
         }
     }
     refresh_stale_label(window, &state);
+}
+
+/// Decodes the snapshot's plan of the polling places when it changed and hands it to the
+/// station screen. A plan that cannot be decoded is logged and not shown.
+fn show_plan(window: &KioskWindow, state: &mut State) {
+    let plan = state
+        .snapshot
+        .as_ref()
+        .and_then(|snapshot| snapshot.plan.clone());
+    let unchanged = match (&plan, &state.shown_plan) {
+        (Some(new), Some(old)) => Arc::ptr_eq(new, old) || new == old,
+        (None, None) => true,
+        _ => false,
+    };
+    if unchanged {
+        return;
+    }
+    let image = plan
+        .as_deref()
+        .and_then(|bytes| match view::plan_image(bytes) {
+            Ok(image) => Some(image),
+            Err(error) => {
+                tracing::warn!(
+                    bytes = bytes.len(),
+                    "cannot decode the polling place plan: {error}"
+                );
+                None
+            }
+        });
+    window.set_has_plan(image.is_some());
+    window.set_plan(image.unwrap_or_default());
+    state.shown_plan = plan;
 }
 
 fn show_snapshot(window: &KioskWindow, state: &State) {

@@ -207,8 +207,6 @@ pub fn station_detail(snapshot: &Snapshot, index: usize) -> Option<StationDetail
     }
     Some(StationDetail {
         title: station_title(&code, &station.name).into(),
-        // TODO: show a plan of the polling place once the hub serves one. Its API has no
-        // such image yet, so only the place's name is shown.
         place: station.polling_place.clone().unwrap_or_default().into(),
         status: station.status_label.clone().into(),
         counted: station.count.is_some(),
@@ -444,6 +442,25 @@ pub fn seat_positions(count: usize) -> (Vec<(f32, f32)>, f32) {
 
 pub fn model_of<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     model(items)
+}
+
+/// Longest side, in pixels, of the plan kept in memory: a larger plan is scaled down
+/// once at decoding, because the screen never shows it bigger.
+const MAX_PLAN_SIDE: u32 = 1600;
+
+/// Decodes a PNG or JPEG plan of the polling places into an image for the station screen.
+pub fn plan_image(bytes: &[u8]) -> Result<slint::Image, image::ImageError> {
+    let mut decoded = image::load_from_memory(bytes)?;
+    if decoded.width() > MAX_PLAN_SIDE || decoded.height() > MAX_PLAN_SIDE {
+        decoded = decoded.thumbnail(MAX_PLAN_SIDE, MAX_PLAN_SIDE);
+    }
+    let rgba = decoded.to_rgba8();
+    let buffer = slint::SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
+        rgba.as_raw(),
+        rgba.width(),
+        rgba.height(),
+    );
+    Ok(slint::Image::from_rgba8(buffer))
 }
 
 #[cfg(test)]

@@ -117,11 +117,15 @@ fn follow(
     stop: &AtomicBool,
     deliver: &mut impl FnMut(Update),
 ) -> Result<(), FetchError> {
-    let snapshot = client.fetch_snapshot(settings.election_id)?;
+    let mut snapshot = client.fetch_snapshot(settings.election_id)?;
     let election = snapshot.election_id;
     let mut last_event_id = snapshot.last_event_id;
+    let mut plan = client.fetch_plan(election)?.map(Arc::new);
+    save_plan(settings, plan.as_deref());
+    snapshot.plan = plan.clone();
     link.store(true, Ordering::Relaxed);
     publish(settings, snapshot, deliver);
+    let mut plan_changed = false;
 
     let mut stream = client.events(election, last_event_id)?;
     tracing::info!(
@@ -144,10 +148,17 @@ fn follow(
         if event.id.is_some() {
             last_event_id = event.id;
         }
+        plan_changed |= event.kind == "plan";
         if stream.has_buffered_event() {
             continue;
         }
+        if plan_changed {
+            plan = client.fetch_plan(election)?.map(Arc::new);
+            save_plan(settings, plan.as_deref());
+            plan_changed = false;
+        }
         let mut snapshot = client.fetch_snapshot(Some(election))?;
+        snapshot.plan = plan.clone();
         // Events read from the stream are newer than the id /health gave before them.
         snapshot.last_event_id = snapshot.last_event_id.max(last_event_id);
         tracing::debug!(kind = event.kind, id = ?event.id, "views refreshed");
@@ -163,6 +174,14 @@ fn publish(settings: &WorkerSettings, snapshot: Snapshot, deliver: &mut impl FnM
         tracing::warn!(path = %path.display(), "cannot save the snapshot: {error}");
     }
     deliver(Update::Snapshot(Arc::new(snapshot)));
+}
+
+fn save_plan(settings: &WorkerSettings, plan: Option<&Vec<u8>>) {
+    if let Some(path) = &settings.cache_path
+        && let Err(error) = cache::save_plan(path, plan.map(Vec::as_slice))
+    {
+        tracing::warn!(path = %path.display(), "cannot save the polling place plan: {error}");
+    }
 }
 
 fn sleep_unless_stopped(duration: Duration, stop: &AtomicBool) {

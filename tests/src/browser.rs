@@ -484,6 +484,46 @@ impl FormSession {
         self.post_raw(path, &all)
     }
 
+    /// Posts one file as `multipart/form-data` field `field`, with the session's CSRF token.
+    pub fn post_file(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> FormResponse {
+        let boundary = "urne-test-boundary-7b1f";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+                self.csrf
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        read_response(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("cookie", &self.cookie)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
+                .expect("POST answered"),
+        )
+    }
+
     /// Posts `fields` exactly as given, with the session cookie.
     pub fn post_raw(&self, path: &str, fields: &[(&str, String)]) -> FormResponse {
         read_response(

@@ -343,6 +343,28 @@ pub async fn get_photo(
     Ok(image_response(image, &headers))
 }
 
+/// `GET /api/v1/elections/{id}/plan`: the plan of the polling places, public like the
+/// candidate photos because it carries no results.
+pub async fn get_plan(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = election_id(&id)?;
+    let image = state
+        .read(move |connection| {
+            db::elections::find(connection, id)?.ok_or_else(|| not_found(id))?;
+            db::display::plan(connection, id)?.ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "pas de plan des bureaux de vote pour l'élection {id} : envoyez-le depuis \
+                     /admin/elections/{id}/candidates"
+                ))
+            })
+        })
+        .await?;
+    Ok(image_response(image, &headers))
+}
+
 /// `PUT /api/v1/logo`: the town's logo, the raw image as the body.
 pub async fn put_logo(
     State(state): State<AppState>,

@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
             "/elections/{id}/candidates/{n}/photo",
             get(display::get_photo).put(display::put_photo),
         )
+        .route("/elections/{id}/plan", get(display::get_plan))
         .route("/logo", get(display::get_logo).put(display::put_logo))
         .route(
             "/elections/{id}/embargo",

@@ -306,6 +306,43 @@ pub fn logo(connection: &Connection) -> rusqlite::Result<Option<StoredImage>> {
         .optional()
 }
 
+/// Stores an election's plan of the polling places, replacing any earlier one.
+pub fn store_plan(
+    connection: &Connection,
+    election_id: i64,
+    image: &StoredImage,
+) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT OR REPLACE INTO polling_place_plan
+             (election_id, content_type, body, sha256, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            election_id,
+            image.content_type,
+            image.body,
+            image.sha256,
+            super::now()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn plan(connection: &Connection, election_id: i64) -> rusqlite::Result<Option<StoredImage>> {
+    connection
+        .query_row(
+            "SELECT content_type, body, sha256 FROM polling_place_plan WHERE election_id = ?1",
+            params![election_id],
+            |row| {
+                Ok(StoredImage {
+                    content_type: row.get(0)?,
+                    body: row.get(1)?,
+                    sha256: row.get(2)?,
+                })
+            },
+        )
+        .optional()
+}
+
 /// An election's results embargo.
 #[derive(Debug, Clone, Serialize)]
 pub struct Embargo {

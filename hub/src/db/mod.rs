@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_communes.sql"),
     include_str!("schema_archive.sql"),
     include_str!("schema_archive_communes.sql"),
+    include_str!("schema_plan.sql"),
 ];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

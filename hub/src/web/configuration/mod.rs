@@ -17,6 +17,7 @@ mod display;
 mod new_election;
 mod parties;
 mod photos;
+mod plan;
 mod second_round;
 mod stations;
 pub(crate) mod upload;
@@ -118,6 +119,7 @@ pub fn router() -> Router<WebState> {
             post(display::upload_logo),
         )
         .route("/admin/elections/{id}/embargo", post(display::save_embargo))
+        .route("/admin/elections/{id}/plan", post(plan::upload))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 

@@ -26,6 +26,8 @@ const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 pub struct PhotoQuery {
     /// Ballot number whose photo was just stored.
     stored: Option<u32>,
+    /// `stored` after the plan of the polling places was stored.
+    plan: Option<String>,
 }
 
 /// `GET /admin/elections/{id}/candidates`.
@@ -37,10 +39,15 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let (row, config) = load(&state, &id).await?;
     let election_id = row.summary.id;
-    let with_photo = state
+    let (with_photo, has_plan) = state
         .app
-        .read(move |connection| Ok(db::display::photo_numbers(connection, election_id)?))
+        .read(move |connection| {
+            let with_photo = db::display::photo_numbers(connection, election_id)?;
+            let has_plan = db::display::plan(connection, election_id)?.is_some();
+            Ok((with_photo, has_plan))
+        })
         .await?;
+    let plan_stored = query.plan.as_deref() == Some("stored");
     let administrator = is_administrator(&viewer);
     let body = html! {
         h1 { "Candidats et photos" }
@@ -93,6 +100,7 @@ pub async fn page(
                 }
             }
         }
+        (super::plan::section(&viewer, election_id, has_plan, plan_stored))
     };
     Ok(layout::page(
         "Candidats et photos",
