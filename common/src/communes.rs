@@ -287,7 +287,7 @@ pub struct RaceResults {
     /// Elected or qualified candidates over the whole race, when the kind of election has
     /// such rules and votes were counted.
     pub outcome: Option<RaceOutcome>,
-    /// Why there is no outcome, when there is none.
+    /// Reason the outcome is missing, when it is.
     pub outcome_message: Option<String>,
 }
 

@@ -321,7 +321,7 @@ fn find_same_election(
         .optional()
 }
 
-/// What makes two elections the same: one race of one commune on one day.
+/// Identity of an election across hubs: one race of one commune on one day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ElectionIdentity {
     commune: String,

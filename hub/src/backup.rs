@@ -142,7 +142,7 @@ fn is_served(db: &Path) -> anyhow::Result<bool> {
     }
 }
 
-/// What `restore` did.
+/// Outcome of a restore.
 #[derive(Debug)]
 pub struct Restored {
     /// Copy of the database as it was before the restore, when there was one.

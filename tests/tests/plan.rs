@@ -101,6 +101,6 @@ fn plan_uploaded_and_served() {
     assert_eq!(last["actor"], "admin");
     assert_eq!(last["after"]["bytes"], png.len());
 
-    // Unknown elections answer 404 too.
+    // Unknown elections get 404 too.
     assert_eq!(get_plan(&hub, 9999).status().as_u16(), 404);
 }

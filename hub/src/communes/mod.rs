@@ -419,7 +419,7 @@ pub fn validate_totals(
     })
 }
 
-/// What an import of other communes stored.
+/// Counts of what an import of other communes stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportSummary {
     /// Communes added to the list.
